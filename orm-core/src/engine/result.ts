@@ -1,0 +1,114 @@
+/**
+ * Result, ScalarResult, MappingResult and Row: what session.execute() returns.
+ * Rows are arrays (destructuring works) with named access (`row.name`).
+ */
+import { MultipleResultsFound, NoResultFound } from "../errors/errors";
+
+export type Row<R extends readonly unknown[] = unknown[]> = R & { readonly _mapping: Record<string, unknown>; readonly _fields: readonly string[] } & Record<string, unknown>;
+
+const rowProtos = new Map<string, object>();
+/** One prototype per key list: named getters over array slots. */
+function rowProto(keys: readonly string[]): object {
+  const id = keys.join("\u0000");
+  const cached = rowProtos.get(id);
+  if (cached) return cached;
+  const proto: object = Object.create(Array.prototype);
+  keys.forEach((key, i) => {
+    if (key in Array.prototype || /^\d+$/.test(key) || key === "_mapping" || key === "_fields") return;
+    Object.defineProperty(proto, key, { get(this: unknown[]) { return this[i]; }, enumerable: false });
+  });
+  Object.defineProperty(proto, "_fields", { value: Object.freeze([...keys]) });
+  Object.defineProperty(proto, "_mapping", {
+    get(this: unknown[]) { const m: Record<string, unknown> = {}; keys.forEach((k, i) => (m[k] = this[i])); return m; },
+  });
+  if (rowProtos.size < 1000) rowProtos.set(id, proto);
+  return proto;
+}
+
+export function makeRow<R extends unknown[]>(values: unknown[], keys: readonly string[]): Row<R> {
+  Object.setPrototypeOf(values, rowProto(keys));
+  return values as Row<R>;
+}
+
+function one<T>(items: T[], what: string): T {
+  if (items.length === 0) throw new NoResultFound(`No row was found when one was required (${what}). Use oneOrNone() / first() if no row is fine.`);
+  if (items.length > 1) throw new MultipleResultsFound(`Multiple rows were found when exactly one was required (${what}). Add criteria, or use first().`);
+  return items[0]!;
+}
+function oneOrNone<T>(items: T[], what: string): T | null {
+  if (items.length > 1) throw new MultipleResultsFound(`Multiple rows were found when one or none was required (${what}).`);
+  return items[0] ?? null;
+}
+function uniq<T>(items: T[]): T[] {
+  const seen = new Set<unknown>();
+  const out: T[] = [];
+  for (const item of items) {
+    const key = Array.isArray(item) ? item.map((v) => (typeof v === "object" && v !== null ? v : JSON.stringify(v) + typeof v)).join("\u0001") : item;
+    // Rows of objects: compare by identity of each element.
+    const k = Array.isArray(item) && item.every((v) => typeof v !== "object" || v === null) ? key : Array.isArray(item) ? identityKey(item) : item;
+    if (!seen.has(k)) { seen.add(k); out.push(item); }
+  }
+  return out;
+}
+const ids = new WeakMap<object, number>();
+let idSeq = 0;
+function identityKey(values: unknown[]): string {
+  return values.map((v) => (typeof v === "object" && v !== null ? `#${ids.get(v) ?? (ids.set(v, ++idSeq), idSeq)}` : `${typeof v}:${String(v)}`)).join("\u0001");
+}
+
+/** Rows of a statement. Consumed once, like SQLAlchemy's Result. */
+export class Result<R extends readonly unknown[] = unknown[]> implements Iterable<Row<R>> {
+  private consumed = false;
+  constructor(private readonly _keys: readonly string[], private rows: unknown[][], readonly rowcount: number = rows.length, private readonly isUnique = false) {}
+
+  keys(): readonly string[] { return this._keys; }
+  private take(): unknown[][] {
+    if (this.consumed) return [];
+    this.consumed = true;
+    return this.isUnique ? uniq(this.rows) : this.rows;
+  }
+  private rowsOut(): Row<R>[] { return this.take().map((r) => makeRow<any>(r, this._keys)); }
+
+  all(): Row<R>[] { return this.rowsOut(); }
+  first(): Row<R> | null { return this.rowsOut()[0] ?? null; }
+  one(): Row<R> { return one(this.rowsOut(), "Result.one()"); }
+  oneOrNone(): Row<R> | null { return oneOrNone(this.rowsOut(), "Result.oneOrNone()"); }
+  /** The first column of the first row, or null. */
+  scalar(): R[0] | null { const r = this.take()[0]; return r ? (r[0] as R[0]) : null; }
+  scalarOne(): R[0] { return one(this.take(), "Result.scalarOne()")[0] as R[0]; }
+  scalarOneOrNone(): R[0] | null { return (oneOrNone(this.take(), "Result.scalarOneOrNone()")?.[0] ?? null) as R[0] | null; }
+  /** The values of one column (the first by default). */
+  scalars<I extends number = 0>(index: I = 0 as I): ScalarResult<R[I]> { return new ScalarResult(this.take().map((r) => r[index] as R[I]), this.isUnique); }
+  /** Rows as plain objects keyed by column name. */
+  mappings(): MappingResult { const keys = this._keys; return new MappingResult(this.take().map((r) => Object.fromEntries(keys.map((k, i) => [k, r[i]])))); }
+  /** Drops duplicate rows (by value, or by object identity for entities). */
+  unique(): Result<R> { return new Result<R>(this._keys, this.take(), this.rowcount, true); }
+  /** Returns `n` rows at a time while iterating (the rows are already fetched: SQLite is local). */
+  *partitions(size = 100): Generator<Row<R>[]> { const all = this.all(); for (let i = 0; i < all.length; i += size) yield all.slice(i, i + size); }
+  [Symbol.iterator](): Iterator<Row<R>> { return this.rowsOut()[Symbol.iterator](); }
+}
+
+export class ScalarResult<T> implements Iterable<T> {
+  private consumed = false;
+  constructor(private readonly values: T[], private readonly isUnique = false) {}
+  private take(): T[] {
+    if (this.consumed) return [];
+    this.consumed = true;
+    return this.isUnique ? uniq(this.values) : this.values;
+  }
+  all(): T[] { return this.take(); }
+  first(): T | null { return this.take()[0] ?? null; }
+  one(): T { return one(this.take(), "ScalarResult.one()"); }
+  oneOrNone(): T | null { return oneOrNone(this.take(), "ScalarResult.oneOrNone()"); }
+  unique(): ScalarResult<T> { return new ScalarResult(this.take(), true); }
+  [Symbol.iterator](): Iterator<T> { return this.take()[Symbol.iterator](); }
+}
+
+export class MappingResult implements Iterable<Record<string, unknown>> {
+  constructor(private readonly values: Record<string, unknown>[]) {}
+  all(): Record<string, unknown>[] { return this.values; }
+  first(): Record<string, unknown> | null { return this.values[0] ?? null; }
+  one(): Record<string, unknown> { return one(this.values, "MappingResult.one()"); }
+  oneOrNone(): Record<string, unknown> | null { return oneOrNone(this.values, "MappingResult.oneOrNone()"); }
+  [Symbol.iterator](): Iterator<Record<string, unknown>> { return this.values[Symbol.iterator](); }
+}

@@ -1,0 +1,26 @@
+/**
+ * orm-core: the SQLAlchemy ORM for TypeScript on better-sqlite3.
+ * The one public entry, grouped by layer: schema → sql → engine → mapping → orm.
+ */
+// schema
+export {
+  Integer, BigInteger, SmallInteger, String, Text, Boolean, Float, Numeric, DateTime, Date, Time, JSON, LargeBinary, Enum, Uuid,
+  type TypeEngine,
+} from "./schema/types";
+export { Column, type ColumnSpec, type ColumnOptions } from "./schema/column";
+export { ForeignKey, UniqueConstraint, Index, CheckConstraint } from "./schema/constraints";
+export { Table, TableColumn, TableObject } from "./schema/table";
+export { MetaData } from "./schema/metadata";
+export { createTableSql } from "./schema/ddl";
+// sql
+export { ColumnElement, and, or, not, literal, text, desc, asc, nullsFirst, nullsLast, case_ as case, cast } from "./sql/expressions";
+export { select, Select, Subquery } from "./sql/select";
+export { insert, update, deleteFrom, Insert, Update, Delete } from "./sql/dml";
+export { func, exists } from "./sql/functions";
+export { quoteIdentifier } from "./sql/compiler";
+// engine
+export { createEngine, Engine, Connection, type CompiledQuery, type EngineOptions } from "./engine/engine";
+export { Result, ScalarResult, MappingResult, type Row } from "./engine/result";
+// errors
+export * from "./errors/errors";
+export { is } from "./util/kind";

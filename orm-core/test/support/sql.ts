@@ -1,0 +1,29 @@
+/** Test helpers: exact SQL + parameters, statement recording and counting. */
+import * as assert from "node:assert/strict";
+import type { Engine } from "../../src/engine/engine";
+
+const norm = (s: string) => s.replace(/\s+/g, " ").trim();
+
+export function expectSql(stmt: { compile(): { sql: string; parameters: readonly unknown[] } }, sql: string, params: unknown[] = []): void {
+  const c = stmt.compile();
+  assert.equal(norm(c.sql), norm(sql));
+  assert.deepEqual([...c.parameters], params);
+}
+
+export interface Recorded { sql: string; params: readonly unknown[] }
+
+/** Runs fn and returns every statement the engine executed meanwhile, in order. */
+export function recordStatements(engine: Engine, fn: () => void): Recorded[] {
+  const out: Recorded[] = [];
+  const listener = (sql: string, params: readonly unknown[]) => { out.push({ sql: norm(sql), params }); };
+  engine.listeners.push(listener);
+  try { fn(); } finally { engine.listeners.splice(engine.listeners.indexOf(listener), 1); }
+  return out;
+}
+
+export function expectStatementCount(engine: Engine, n: number, fn: () => void): Recorded[] {
+  const recorded = recordStatements(engine, fn);
+  const relevant = recorded.filter((r) => !/^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/.test(r.sql));
+  assert.equal(relevant.length, n, `expected ${n} statements, got ${relevant.length}:\n${relevant.map((r) => r.sql).join("\n")}`);
+  return relevant;
+}
