@@ -24,3 +24,17 @@ export { Result, ScalarResult, MappingResult, type Row } from "./engine/result";
 // errors
 export * from "./errors/errors";
 export { is } from "./util/kind";
+// mapping
+export { declarativeBase, mapped, Registry, type DeclarativeBase, type ModelOptions } from "./mapping/declarative";
+export type { InstanceOf, ModelClass, Attributes, Collection } from "./types/infer";
+// orm
+export { relationship, type RelationshipOptions, type RelationshipSpec } from "./orm/relationship";
+export { InstrumentedAttribute, RelationshipAttribute, AliasedClass } from "./orm/mapper";
+export { Session, sessionmaker, SessionTransaction, type SessionOptions, type SessionMaker } from "./orm/session";
+export { joinedload, selectinload, lazyload, raiseload, noload, LoaderOption } from "./orm/strategy-options";
+export { hybridProperty, validates } from "./orm/hybrid";
+export { inspect } from "./orm/inspect";
+export { asCollection } from "./orm/collections";
+// events
+export { event } from "./events/registry";
+export { EVENT_NAMES } from "./events/catalog";

@@ -1,0 +1,112 @@
+/**
+ * event.listen / listensFor / remove, and dispatch at the named points the
+ * session, unit of work and attributes call. Names and signatures: catalog.ts.
+ */
+import { ormKind } from "../util/kind";
+import { ArgumentError } from "../errors/errors";
+import { suggest } from "../util/suggest";
+import { describe } from "../sql/coerce";
+import { ATTRIBUTE_EVENTS, MAPPER_EVENTS, SESSION_EVENTS, type AttributeEvents, type MapperEvents, type SessionEvents } from "./catalog";
+
+type Listener = (...args: any[]) => unknown;
+interface Entry { fn: Listener; retval: boolean; once: boolean }
+
+/** Listeners by target object (class, session, sessionmaker, Session, attribute) and event name. */
+const listeners = new WeakMap<object, Map<string, Entry[]>>();
+
+function kindOf(target: unknown): "mapper" | "session" | "attribute" {
+  const k = (target as any)?.[ormKind];
+  if (k === "MappedClass") return "mapper";
+  if (k === "InstrumentedAttribute") return "attribute";
+  if (k === "Session" || k === "SessionMaker" || (target as any)?.__isSessionClass) return "session";
+  throw new ArgumentError(`event.listen() target must be a mapped class, a session, a sessionmaker, Session, or a class attribute such as User.name; got ${describe(target)}.`);
+}
+
+function checkName(kind: "mapper" | "session" | "attribute", name: string): void {
+  const names: readonly string[] = kind === "mapper" ? MAPPER_EVENTS : kind === "session" ? SESSION_EVENTS : ATTRIBUTE_EVENTS;
+  if (!names.includes(name)) {
+    const hint = suggest(String(name), names);
+    throw new ArgumentError(`No ${kind} event named ${JSON.stringify(name)}.${hint ? ` Did you mean ${JSON.stringify(hint)}?` : ""} ${kind[0]!.toUpperCase() + kind.slice(1)} events: ${names.join(", ")}.`);
+  }
+}
+
+type NameFor<T> = T extends { [ormKind]: "InstrumentedAttribute" } ? keyof AttributeEvents : T extends Function & { __isSessionClass?: true } ? keyof SessionEvents : string;
+
+function listen(target: object, name: string, fn: Listener, options: { retval?: boolean; once?: boolean } = {}): void {
+  if (typeof fn !== "function") throw new ArgumentError(`event.listen(target, ${JSON.stringify(name)}, fn) needs a listener function.`);
+  const kind = kindOf(target);
+  checkName(kind, name);
+  const key = kind === "attribute" ? (target as any).mapper.cls : target;
+  const evName = kind === "attribute" ? `set:${(target as any).key}` : name;
+  let byName = listeners.get(key);
+  if (!byName) listeners.set(key, (byName = new Map()));
+  const list = byName.get(evName) ?? [];
+  list.push({ fn, retval: !!options.retval, once: !!options.once });
+  byName.set(evName, list);
+}
+
+function remove(target: object, name: string, fn: Listener): void {
+  const kind = kindOf(target);
+  const key = kind === "attribute" ? (target as any).mapper.cls : target;
+  const evName = kind === "attribute" ? `set:${(target as any).key}` : name;
+  const list = listeners.get(key)?.get(evName);
+  const i = list?.findIndex((e) => e.fn === fn) ?? -1;
+  if (i < 0 || !list) throw new ArgumentError(`No listener ${fn.name || "(anonymous)"} for ${JSON.stringify(name)} on ${describe(target)} to remove.`);
+  list.splice(i, 1);
+}
+
+function run(key: object, name: string, args: unknown[]): void {
+  const list = listeners.get(key)?.get(name);
+  if (!list || list.length === 0) return;
+  for (const e of [...list]) {
+    if (e.once) list.splice(list.indexOf(e), 1);
+    e.fn(...args);
+  }
+}
+
+/**
+ * SQLAlchemy's event API.
+ * @example
+ *   event.listen(User, "before_insert", (mapper, connection, target) => { target.created = new Date(); });
+ *   event.listensFor(Session, "after_commit")((session) => console.log("committed"));
+ */
+export const event = {
+  listen: listen as {
+    <K extends keyof MapperEvents>(target: Function, name: K, fn: MapperEvents[K], options?: { once?: boolean }): void;
+    <K extends keyof SessionEvents>(target: object, name: K, fn: SessionEvents[K], options?: { once?: boolean }): void;
+    (target: object, name: "set", fn: AttributeEvents["set"], options?: { retval?: boolean; once?: boolean }): void;
+  },
+  listensFor(target: object, name: string, options?: { retval?: boolean; once?: boolean }) {
+    return <F extends Listener>(fn: F, _context?: unknown): F => { listen(target, name, fn, options); return fn; };
+  },
+  remove,
+  contains(target: object, name: string, fn: Listener): boolean {
+    const kind = kindOf(target);
+    const key = kind === "attribute" ? (target as any).mapper.cls : target;
+    return !!listeners.get(key)?.get(kind === "attribute" ? `set:${(target as any).key}` : name)?.some((e) => e.fn === fn);
+  },
+};
+void (null as unknown as NameFor<unknown>);
+
+/** Mapper events: listeners on the class and on its mapped superclasses. */
+export function dispatchMapper(mapper: { cls: Function }, name: keyof MapperEvents, connection: unknown, target: object): void {
+  for (let c: any = mapper.cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) run(c, name, [mapper, connection, target]);
+}
+/** Session events: listeners on the session, its sessionmaker, and the Session class. */
+export function dispatchSession(session: { maker?: object; constructor: Function }, name: keyof SessionEvents, ...args: unknown[]): void {
+  run(session as object, name, [session, ...args]);
+  if (session.maker) run(session.maker, name, [session, ...args]);
+  run(session.constructor, name, [session, ...args]);
+}
+/** Attribute `set` events; a `retval` listener may replace the value. */
+export function dispatchAttributeSet(mapper: { cls: Function }, key: string, target: object, value: unknown, oldvalue: unknown): unknown {
+  for (let c: any = mapper.cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    const list = listeners.get(c)?.get(`set:${key}`);
+    if (!list) continue;
+    for (const e of [...list]) {
+      const out = e.fn(target, value, oldvalue, { key });
+      if (e.retval) value = out;
+    }
+  }
+  return value;
+}

@@ -1,0 +1,179 @@
+/**
+ * declarativeBase(), Base.model(table, attrs) and @mapped: how classes become
+ * mapped. The Registry resolves class names late (so classes may refer to each
+ * other in any order) and configures all mappers at first use.
+ */
+import { ormKind } from "../util/kind";
+import { ArgumentError, InvalidRequestError } from "../errors/errors";
+import { describe } from "../sql/coerce";
+import { MetaData } from "../schema/metadata";
+import { TableObject, type TableItem } from "../schema/table";
+import { isColumnSpec } from "../schema/column";
+import { isConstraintSpec } from "../schema/constraints";
+import { clauseElement, fromElement, tableTarget } from "../sql/coerce";
+import { isRelationshipSpec, type RelationshipSpec } from "../orm/relationship";
+import { InstrumentedAttribute, Mapper, RelationshipAttribute, mapperOf, setMapper } from "../orm/mapper";
+import { initInstance, instrumentClass } from "../orm/attributes";
+import { applyClassDecorations } from "../orm/hybrid";
+import type { Attributes, ModelClass } from "../types/infer";
+import { configureRegistry } from "./configure";
+
+// TS 5 decorators keep per-class metadata only where Symbol.metadata exists (Node 20 lacks it).
+(Symbol as any).metadata ??= Symbol.for("Symbol.metadata");
+
+export interface ModelOptions {
+  /** Table-level constraints: UniqueConstraint, Index, CheckConstraint. */
+  tableArgs?: readonly TableItem[];
+}
+
+/** What Base.model() recorded for the class it returned. */
+export interface ModelBaseInfo {
+  readonly tableName: string;
+  readonly attrs: Attributes;
+  readonly table: TableObject;
+  readonly registry: Registry;
+  mappedBy?: Function;
+}
+const modelBases = new WeakMap<Function, ModelBaseInfo>();
+
+export class Registry {
+  readonly mappers = new Map<string, Mapper>();
+  /** Classes registered under a name already taken (ORM111 at configure). */
+  readonly duplicateNames: { name: string; cls: Function }[] = [];
+  /** Every Base.model() call, to find classes left without @mapped (ORM115). */
+  readonly modelBases: ModelBaseInfo[] = [];
+  configured = false;
+  private configuring = false;
+  constructor(readonly metadata: MetaData) {}
+
+  register(mapper: Mapper): void {
+    if (this.mappers.has(mapper.name)) this.duplicateNames.push({ name: mapper.name, cls: mapper.cls });
+    else this.mappers.set(mapper.name, mapper);
+    this.configured = false;
+  }
+  /** Resolves `relationship("Post")` or a thunk to a mapper. */
+  resolve(target: string | (() => unknown)): Mapper | undefined {
+    if (typeof target === "string") return this.mappers.get(target);
+    const cls = target();
+    return mapperOf(cls);
+  }
+  /** Configures every mapper once (derives relationships, validates the mapping); throws the first error. */
+  configure(): void {
+    if (this.configured || this.configuring) return;
+    this.configuring = true;
+    try {
+      configureRegistry(this);
+      this.configured = true;
+    } finally {
+      this.configuring = false;
+    }
+  }
+}
+
+export interface DeclarativeBase {
+  readonly metadata: MetaData;
+  readonly registry: Registry;
+  /**
+   * The class to extend for a mapped table.
+   * @example
+   *   @mapped class User extends Base.model("users", { id: Column(Integer, { primaryKey: true }) }) {}
+   */
+  model<const A extends Attributes>(tableName: string, attributes: A, options?: ModelOptions): ModelClass<A>;
+}
+
+/**
+ * A new declarative base: one MetaData and one class registry.
+ * @example const Base = declarativeBase();
+ */
+export function declarativeBase(options: { metadata?: MetaData } = {}): DeclarativeBase {
+  const metadata = options.metadata ?? new MetaData();
+  const registry = new Registry(metadata);
+  return {
+    metadata,
+    registry,
+    model<const A extends Attributes>(tableName: string, attributes: A, opts: ModelOptions = {}): ModelClass<A> {
+      if (typeof tableName !== "string" || !tableName) throw new ArgumentError(`Base.model() needs the table name first: Base.model("users", { ... }).`);
+      if (attributes === null || typeof attributes !== "object") throw new ArgumentError(`Base.model(${JSON.stringify(tableName)}, ...) needs an object of attributes: { id: Column(Integer, { primaryKey: true }), ... }.`);
+      const items: (readonly [string | undefined, TableItem])[] = [];
+      for (const [key, spec] of Object.entries(attributes)) {
+        if (isColumnSpec(spec)) items.push([key, spec]);
+        else if (!isRelationshipSpec(spec)) {
+          throw new ArgumentError(`Base.model(${JSON.stringify(tableName)}): attribute ${JSON.stringify(key)} must be Column(...) or relationship(...), got ${describe(spec)}.`);
+        }
+      }
+      for (const cons of opts.tableArgs ?? []) {
+        if (!isConstraintSpec(cons)) throw new ArgumentError(`tableArgs takes UniqueConstraint / Index / CheckConstraint, got ${describe(cons)}.`);
+        items.push([undefined, cons]);
+      }
+      const table = new TableObject(tableName, metadata, items);
+      metadata.add(table, { deferDuplicate: true });
+      const info: ModelBaseInfo = { tableName, attrs: attributes, table, registry };
+      registry.modelBases.push(info);
+
+      // The class users extend. Its constructor refuses to build instances of unmapped subclasses.
+      const ModelBase = class {
+        constructor(init?: Record<string, unknown>) {
+          const mapper = mapperOf(new.target);
+          if (!mapper) {
+            throw new InvalidRequestError(`Class ${new.target.name} extends Base.model(${JSON.stringify(tableName)}) but is not mapped: put @mapped above "class ${new.target.name}". [ORM115]`, { code: "ORM115" });
+          }
+          initInstance(this, mapper, init);
+        }
+      };
+      Object.defineProperty(ModelBase, "name", { value: `Model(${tableName})` });
+      Object.defineProperty(ModelBase, "__table__", { value: table });
+      modelBases.set(ModelBase, info);
+      return ModelBase as unknown as ModelClass<A>;
+    },
+  };
+}
+
+/**
+ * Maps a class that extends Base.model(...). A standard TS 5 class decorator;
+ * `mapped(User)` also works as a plain call.
+ * @example @mapped class User extends Base.model("users", { ... }) {}
+ */
+export function mapped<C extends abstract new (...args: any) => any>(cls: C, _context?: ClassDecoratorContext<C>): C {
+  if (typeof cls !== "function") throw new ArgumentError(`@mapped decorates a class, got ${describe(cls)}.`);
+  const base = Object.getPrototypeOf(cls);
+  const info = modelBases.get(base);
+  if (!info) {
+    throw new ArgumentError(`@mapped class ${cls.name} must extend Base.model("table", { ... }) directly.`);
+  }
+  if (info.mappedBy) {
+    throw new ArgumentError(`Base.model(${JSON.stringify(info.tableName)}) is already mapped by ${info.mappedBy.name}; each class needs its own Base.model(...). [ORM111]`, { code: "ORM111" });
+  }
+  info.mappedBy = cls;
+  const name = cls.name;
+  info.table.mappedBy = name;
+  const columnKeys = Object.keys(info.attrs).filter((k) => isColumnSpec(info.attrs[k]));
+  const relKeys = Object.keys(info.attrs).filter((k) => isRelationshipSpec(info.attrs[k]));
+  const mapper = new Mapper(cls, name, info.table, info.registry, columnKeys, relKeys);
+  setMapper(cls, mapper);
+
+  // Class-level attributes. `name` and `length` are own properties of every function: redefine them.
+  for (const prop of mapper.columnProps) {
+    Object.defineProperty(cls, prop.key, { value: new InstrumentedAttribute(mapper, prop.key, prop.column), configurable: true, enumerable: false, writable: false });
+  }
+  for (const key of relKeys) {
+    Object.defineProperty(cls, key, { value: new RelationshipAttribute(mapper, key), configurable: true, enumerable: false, writable: false });
+  }
+  Object.defineProperty(cls, ormKind, { value: "MappedClass" });
+  Object.defineProperty(cls, "__mapper__", { value: mapper });
+  Object.defineProperty(cls, clauseElement, { value: () => mapper.entityNode(mapper.table.node, cls) });
+  Object.defineProperty(cls, fromElement, { value: () => mapper.table.node });
+  Object.defineProperty(cls, tableTarget, { value: () => mapper.tableTarget() });
+  instrumentClass(base.prototype, mapper);
+  applyClassDecorations(cls, mapper);
+  info.registry.register(mapper);
+  return cls;
+}
+
+/** The relationship specs of a mapped class, as written (used by configure and from-classes). */
+export function relationshipSpecsOf(mapper: Mapper): Map<string, RelationshipSpec> {
+  const info = modelBases.get(Object.getPrototypeOf(mapper.cls))!;
+  const out = new Map<string, RelationshipSpec>();
+  for (const [k, v] of Object.entries(info.attrs)) if (isRelationshipSpec(v)) out.set(k, v);
+  return out;
+}
+export function modelBaseOf(cls: Function): ModelBaseInfo | undefined { return modelBases.get(Object.getPrototypeOf(cls)); }

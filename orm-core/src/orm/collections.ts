@@ -1,0 +1,127 @@
+/**
+ * Instrumented collections: arrays that tell the ORM about membership changes
+ * (push, unshift, splice, pop, shift, remove(), index assignment), so backrefs
+ * stay in step and the flush knows what to insert, unlink or delete.
+ * Created by attributes.ts; read by unit-of-work.ts through relationship history.
+ */
+import type { InstanceState } from "./instance-state";
+import type { RelationshipProperty } from "./relationship";
+
+export interface CollectionEvents {
+  appended(owner: InstanceState, rel: RelationshipProperty, item: object, fromBackref: boolean): void;
+  removed(owner: InstanceState, rel: RelationshipProperty, item: object, fromBackref: boolean): void;
+}
+
+const rawKey: unique symbol = Symbol("raw");
+const quietKey: unique symbol = Symbol("quiet");
+
+/** An array subclass; always used through the Proxy made by makeCollection(). */
+export class InstrumentedList<T extends object = object> extends Array<T> {
+  declare [rawKey]: InstrumentedList<T>;
+  declare owner: InstanceState;
+  declare rel: RelationshipProperty;
+  declare events: CollectionEvents;
+  static override get [Symbol.species]() { return Array; }
+
+  private fire(kind: "appended" | "removed", items: readonly T[]): void {
+    const raw = this[rawKey];
+    for (const item of items) raw.events[kind](raw.owner, raw.rel, item, false);
+  }
+  override push(...items: T[]): number {
+    const raw = this[rawKey];
+    const n = Array.prototype.push.apply(raw, items);
+    this.fire("appended", items);
+    return n;
+  }
+  override unshift(...items: T[]): number {
+    const raw = this[rawKey];
+    const n = Array.prototype.unshift.apply(raw, items);
+    this.fire("appended", items);
+    return n;
+  }
+  override pop(): T | undefined {
+    const raw = this[rawKey];
+    const item = Array.prototype.pop.call(raw) as T | undefined;
+    if (item !== undefined) this.fire("removed", [item]);
+    return item;
+  }
+  override shift(): T | undefined {
+    const raw = this[rawKey];
+    const item = Array.prototype.shift.call(raw) as T | undefined;
+    if (item !== undefined) this.fire("removed", [item]);
+    return item;
+  }
+  override splice(start: number, deleteCount?: number, ...items: T[]): T[] {
+    const raw = this[rawKey];
+    const removed = (deleteCount === undefined ? (Array.prototype.splice as Function).call(raw, start) : Array.prototype.splice.call(raw, start, deleteCount, ...items)) as T[];
+    this.fire("removed", removed);
+    this.fire("appended", items);
+    return Array.from(removed);
+  }
+  /** Python's list.remove(): removes the first occurrence; throws if absent. */
+  remove(item: T): void {
+    const raw = this[rawKey];
+    const i = Array.prototype.indexOf.call(raw, item);
+    if (i < 0) throw new RangeError("remove(): the object is not in this collection.");
+    Array.prototype.splice.call(raw, i, 1);
+    this.fire("removed", [item]);
+  }
+  /** Replaces the whole contents (firing removes and appends for the difference). */
+  clear(): void { this.splice(0, this[rawKey].length); }
+}
+
+/** Makes an instrumented collection holding `items` (no events for the initial items). */
+export function makeCollection<T extends object>(owner: InstanceState, rel: RelationshipProperty, events: CollectionEvents, items: readonly T[] = []): InstrumentedList<T> {
+  const raw = new InstrumentedList<T>();
+  for (const item of items) Array.prototype.push.call(raw, item);
+  Object.defineProperties(raw, {
+    owner: { value: owner, enumerable: false, writable: true },
+    rel: { value: rel, enumerable: false },
+    events: { value: events, enumerable: false },
+    [rawKey]: { value: raw, enumerable: false },
+  });
+  return new Proxy(raw, {
+    set(target, prop, value, receiver) {
+      if (typeof prop === "string" && /^\d+$/.test(prop)) {
+        const old = target[prop as any];
+        target[prop as any] = value;
+        if (old !== value) {
+          if (old !== undefined) events.removed(owner, rel, old as object, false);
+          if (value !== undefined) events.appended(owner, rel, value as object, false);
+        }
+        return true;
+      }
+      if (prop === "length" && typeof value === "number" && value < target.length) {
+        const removed = Array.prototype.slice.call(target, value) as T[];
+        target.length = value;
+        for (const item of removed) events.removed(owner, rel, item, false);
+        return true;
+      }
+      return Reflect.set(target, prop, value, receiver);
+    },
+  }) as InstrumentedList<T>;
+}
+
+/** Changes a collection without firing events (used by backrefs and loaders). */
+export const quiet = {
+  append<T extends object>(list: InstrumentedList<T>, item: T): void {
+    const raw = list[rawKey] ?? list;
+    if (!Array.prototype.includes.call(raw, item)) Array.prototype.push.call(raw, item);
+  },
+  remove<T extends object>(list: InstrumentedList<T>, item: T): void {
+    const raw = list[rawKey] ?? list;
+    const i = Array.prototype.indexOf.call(raw, item);
+    if (i >= 0) Array.prototype.splice.call(raw, i, 1);
+  },
+  raw<T extends object>(list: InstrumentedList<T>): T[] { return (list[rawKey] ?? list) as T[]; },
+};
+void quietKey;
+
+/**
+ * The typed view of a relationship array, for Python's `remove(item)`.
+ * @example asCollection(user.posts).remove(post)
+ */
+export function asCollection<T extends object>(list: T[]): T[] & { remove(item: T): void; clear(): void } {
+  if (!(list instanceof InstrumentedList)) throw new TypeError("asCollection() takes a relationship collection such as user.posts.");
+  return list as never;
+}

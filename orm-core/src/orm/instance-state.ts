@@ -1,0 +1,90 @@
+/**
+ * Per-instance ORM bookkeeping: identity, session membership, loaded and
+ * committed values, expired attributes, relationship history. Stored on the
+ * instance under a symbol so user objects stay plain.
+ * Used by attributes.ts (reads/writes), session.ts, unit-of-work.ts, loading.ts.
+ */
+import type { Mapper } from "./mapper";
+import type { Session } from "./session";
+
+export const stateKey: unique symbol = Symbol.for("orm-core.state") as never;
+
+export interface RelHistory { added: Set<object>; removed: Set<object> }
+
+export class InstanceState {
+  /** Current values by attribute key (columns and loaded relationships). */
+  dict: Record<string, unknown> = Object.create(null);
+  /** Column values as last loaded from / flushed to the database (persistent objects). */
+  committed: Record<string, unknown> = Object.create(null);
+  /** Attribute keys to reload on next access; `allExpired` means every column. */
+  expired = new Set<string>();
+  allExpired = false;
+  /** Identity key once persistent: "Mapper:pk1,pk2". */
+  key: string | undefined;
+  /** Primary key values behind `key` (they survive expiry). */
+  identity: unknown[] | undefined;
+  session: Session | undefined;
+  /** Set by session.delete() until flushed. */
+  deleted = false;
+  /** The row was deleted by a flush (object is detached and knows it). */
+  wasDeleted = false;
+  /** Relationship changes since the last flush, by attribute key. */
+  relHistory: Map<string, RelHistory> | undefined;
+  /** Columns set by the user since the last flush (for UPDATE of changed columns only). */
+  modified = false;
+  /** Eager/lazy loader options attached by the query that loaded it (path-aware loading). */
+  loadOptions: unknown;
+  constructor(readonly obj: object, readonly mapper: Mapper) {}
+
+  get pending(): boolean { return this.session !== undefined && this.key === undefined; }
+  get persistent(): boolean { return this.session !== undefined && this.key !== undefined && !this.deleted; }
+  get detached(): boolean { return this.session === undefined && this.key !== undefined; }
+  get transient(): boolean { return this.session === undefined && this.key === undefined; }
+
+  history(key: string): RelHistory {
+    this.relHistory ??= new Map();
+    let h = this.relHistory.get(key);
+    if (!h) this.relHistory.set(key, (h = { added: new Set(), removed: new Set() }));
+    return h;
+  }
+  /** Whether any column differs from the committed snapshot, or a relationship changed. */
+  isDirty(): boolean {
+    if (this.relHistory && this.relHistory.size) return true;
+    if (!this.modified) return false;
+    for (const prop of this.mapper.columnProps) {
+      const k = prop.key;
+      if (k in this.dict && !valuesEqual(this.dict[k], this.committed[k])) return true;
+    }
+    return false;
+  }
+  /** After a flush or load: what we hold is what the database holds. */
+  commitAll(): void {
+    for (const prop of this.mapper.columnProps) if (prop.key in this.dict) this.committed[prop.key] = this.dict[prop.key];
+    this.modified = false;
+    this.relHistory = undefined;
+  }
+  expireAll(): void {
+    for (const prop of this.mapper.columnProps) delete this.dict[prop.key];
+    for (const rel of this.mapper.relationshipList) delete this.dict[rel.key];
+    this.committed = Object.create(null);
+    this.allExpired = true;
+    this.expired.clear();
+    this.modified = false;
+    this.relHistory = undefined;
+  }
+  expireKeys(keys: readonly string[]): void {
+    for (const k of keys) { delete this.dict[k]; delete this.committed[k]; this.expired.add(k); this.relHistory?.delete(k); }
+  }
+}
+
+export function valuesEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return a.length === b.length && a.every((v, i) => v === b[i]);
+  if (a && b && typeof a === "object" && typeof b === "object") return JSON.stringify(a) === JSON.stringify(b);
+  return false;
+}
+
+export function stateOf(obj: object): InstanceState | undefined {
+  return (obj as any)[stateKey];
+}

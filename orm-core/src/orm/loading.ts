@@ -1,0 +1,417 @@
+/**
+ * ORM query execution: select() of entities → SQL with eager-load joins →
+ * rows → instances through the identity map; then selectin loads. Also the
+ * lazy loader and the reload of expired attributes.
+ * Called by session.ts (execute/get/refresh) and attributes.ts (lazy access).
+ */
+import { InvalidRequestError, ObjectDeletedError } from "../errors/errors";
+import { Select, setOrmCompiler } from "../sql/select";
+import { SqlCompiler } from "../sql/compiler";
+import type { CompiledQuery } from "../engine/engine";
+import { Result } from "../engine/result";
+import type { AliasNode, ColumnNode, EntityNode, ExprNode, JoinClause, SelectNode, TableNode } from "../sql/nodes";
+import { Integer } from "../schema/types";
+import { InstanceState, stateKey, stateOf } from "./instance-state";
+import { AliasedClass, mapperOf, type Mapper } from "./mapper";
+import type { RelationshipProperty, LazyStrategy } from "./relationship";
+import { LoaderOption } from "./strategy-options";
+import { NO_VALUE, setLoaded } from "./attributes";
+import { quiet, type InstrumentedList } from "./collections";
+import type { Session } from "./session";
+
+/** Largest IN list per selectin query (SQLite's default variable limit is far higher; keeps statements cacheable). */
+const IN_CHUNK = 500;
+
+interface EntitySlot { kind: "entity"; mapper: Mapper; from: TableNode | AliasNode; start: number; joined: JoinedLoad[]; selectin: PathLoad[] }
+interface ColumnSlot { kind: "column"; index: number; node: ExprNode }
+type Slot = EntitySlot | ColumnSlot;
+/** A joined eager load: the alias and column range in the row, and nested joined loads. */
+interface JoinedLoad { rel: RelationshipProperty; from: AliasNode; start: number; joined: JoinedLoad[]; selectin: PathLoad[] }
+/** A relationship to load after the main query, with what to load beneath it. */
+interface PathLoad { rel: RelationshipProperty; strategy: LazyStrategy; children: Map<RelationshipProperty, LazyStrategy | PathTree> }
+type PathTree = { strategy: LazyStrategy; children: Map<RelationshipProperty, PathTree> };
+
+/** Options tree for one mapper: relationship → strategy and sub-options. */
+function optionTree(options: readonly unknown[]): Map<Mapper, Map<RelationshipProperty, PathTree>> {
+  const out = new Map<Mapper, Map<RelationshipProperty, PathTree>>();
+  for (const o of options) {
+    if (!(o instanceof LoaderOption)) continue;
+    const first = o.steps[0]!.attr;
+    let level: Map<RelationshipProperty, PathTree> | undefined = out.get(first.mapper);
+    if (!level) out.set(first.mapper, (level = new Map()));
+    for (const step of o.steps) {
+      const rel = step.attr.property;
+      let node: PathTree | undefined = level.get(rel);
+      if (!node) level.set(rel, (node = { strategy: step.strategy, children: new Map() }));
+      else if (step === o.steps[o.steps.length - 1]) node.strategy = step.strategy;
+      level = node.children;
+    }
+  }
+  return out;
+}
+
+let aliasSeq = 0;
+
+/** Plans the SELECT: entity columns, eager joins; returns the node and the slots to hydrate. */
+export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]; hasJoinedCollections: boolean } {
+  const tree = optionTree(stmt.loaderOptions);
+  const base = stmt.node;
+  const columns: ExprNode[] = [];
+  const joins: JoinClause[] = [...base.joins];
+  const slots: Slot[] = [];
+  let hasJoinedCollections = false;
+  const limited = !!(base.limit || base.offset);
+  for (const col of base.columns) {
+    if (col.kind === "entity") {
+      const mapper = mapperOf(col.entity) ?? (col.entity instanceof AliasedClass ? col.entity.mapper : undefined);
+      if (!mapper) throw new InvalidRequestError(`Entity ${String(col.entity)} is not mapped.`);
+      mapper.registry.configure();
+      const slot: EntitySlot = { kind: "entity", mapper, from: col.from, start: columns.length, joined: [], selectin: [] };
+      columns.push(...col.columns);
+      const plan = (m: Mapper, from: TableNode | AliasNode, opts: Map<RelationshipProperty, PathTree> | undefined, into: { joined: JoinedLoad[]; selectin: PathLoad[] }, depth: number, outer: boolean) => {
+        for (const rel of m.relationshipList) {
+          const opt = opts?.get(rel);
+          let strategy: LazyStrategy = opt?.strategy ?? (depth === 0 || opt ? rel.lazy : rel.lazy);
+          // Default eager strategies don't recurse forever on self-references.
+          if (!opt && depth > 0 && rel.target === m && (strategy === "joined" || strategy === "selectin")) strategy = "select";
+          if (strategy === "joined" && limited && rel.uselist) strategy = "selectin"; // LIMIT applies to parents, not joined rows
+          if (strategy === "joined" && depth < 6) {
+            if (rel.uselist) hasJoinedCollections = true;
+            const targetAlias: AliasNode = Object.freeze({ kind: "alias", name: `${rel.target.table.name}_${++aliasSeq % 1000 || 1}`, element: rel.target.table.node });
+            if (rel.secondary) {
+              const secAlias: AliasNode = Object.freeze({ kind: "alias", name: `${rel.secondary.name}_${aliasSeq}`, element: rel.secondary.node });
+              const [onSec, onTarget] = rel.secondaryConditions(from, secAlias, targetAlias);
+              joins.push({ target: { kind: "join", left: secAlias, right: targetAlias, on: onTarget, isOuter: true }, on: onSec, isOuter: true, left: from });
+            } else {
+              joins.push({ target: targetAlias, on: rel.joinCondition(from, targetAlias), isOuter: true, left: from });
+            }
+            const jl: JoinedLoad = { rel, from: targetAlias, start: columns.length, joined: [], selectin: [] };
+            columns.push(...rel.target.columnProps.map((p) => p.column.through(targetAlias)));
+            for (const ob of rel.orderBy) base.orderBy.includes(ob);
+            into.joined.push(jl);
+            plan(rel.target, targetAlias, opt?.children, jl, depth + 1, true);
+          } else if (strategy === "selectin" || (strategy === "joined")) {
+            into.selectin.push({ rel, strategy: "selectin", children: (opt?.children ?? new Map()) as any });
+          } else if (opt && (strategy === "raise" || strategy === "noload" || strategy === "select" || strategy === "raise_on_sql")) {
+            into.selectin.push({ rel, strategy, children: opt.children as any });
+          }
+        }
+        void outer;
+      };
+      plan(mapper, col.from, tree.get(mapper), slot, 0, false);
+      slots.push(slot);
+    } else {
+      slots.push({ kind: "column", index: columns.length, node: col });
+      columns.push(col);
+    }
+  }
+  return { node: { ...base, columns, joins }, slots, hasJoinedCollections };
+}
+
+/** The SQL the session would run for a select (eager joins included): used by stmt.toString(). */
+setOrmCompiler((stmt) => {
+  const hasEntity = stmt.node.columns.some((c) => c.kind === "entity");
+  return SqlCompiler.compile(hasEntity ? planSelect(stmt).node : stmt.node);
+});
+
+function processValue(node: ExprNode, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  const r = node.type.result;
+  return r ? r(v) : v;
+}
+
+/** Row → instance through the identity map (creating, refreshing expired, or reusing). */
+export function instanceFromRow(session: Session, mapper: Mapper, row: readonly unknown[], start: number, populateExisting: boolean): object | null {
+  const props = mapper.columnProps;
+  const pk: unknown[] = [];
+  for (const p of mapper.primaryKeyProps) {
+    const v = row[start + props.indexOf(p)];
+    pk.push(v === null || v === undefined ? v : processValue(p.column.node, v));
+  }
+  const key = mapper.identityKey(pk);
+  if (key === undefined) return null;
+  const existing = session.identityMap.get(key);
+  if (existing) {
+    const st = stateOf(existing)!;
+    if (st.allExpired || populateExisting || st.expired.size) {
+      const refreshAll = st.allExpired || populateExisting;
+      for (let i = 0; i < props.length; i++) {
+        const k = props[i]!.key;
+        if (refreshAll || st.expired.has(k)) {
+          const v = processValue(props[i]!.column.node, row[start + i]);
+          st.dict[k] = v;
+          st.committed[k] = v;
+        }
+      }
+      st.allExpired = false;
+      st.expired.clear();
+      if (populateExisting) { st.modified = false; st.relHistory = undefined; }
+    }
+    return existing;
+  }
+  const obj = Object.create(mapper.cls.prototype) as object;
+  const st = new InstanceState(obj, mapper);
+  Object.defineProperty(obj, stateKey, { value: st, enumerable: false, configurable: true });
+  for (let i = 0; i < props.length; i++) {
+    const v = processValue(props[i]!.column.node, row[start + i]);
+    st.dict[props[i]!.key] = v;
+    st.committed[props[i]!.key] = v;
+  }
+  st.key = key;
+  st.identity = pk;
+  st.session = session;
+  session.identityMap.set(key, obj);
+  return obj;
+}
+
+/** Runs an ORM select and returns its Result. */
+export function executeSelect(session: Session, stmt: Select<any>): Result<any> {
+  const { node, slots, hasJoinedCollections } = planSelect(stmt);
+  const compiled = SqlCompiler.compile(node);
+  const populateExisting = !!stmt.executionOptionsMap["populateExisting"];
+  const cursor = session.connection().execute(compiled);
+  const out: unknown[][] = [];
+  /** Collections filled by joined loads in this query: (state, key) → seen items. */
+  const filled = new Map<InstanceState, Map<string, Set<object>>>();
+  const loadedPerSlot: Map<PathLoad[], object[]> = new Map();
+  for (const row of cursor.rows) {
+    const outRow: unknown[] = [];
+    for (const slot of slots) {
+      if (slot.kind === "column") { outRow.push(processValue(slot.node, row[slot.index])); continue; }
+      const obj = instanceFromRow(session, slot.mapper, row, slot.start, populateExisting);
+      outRow.push(obj);
+      if (obj) {
+        if (slot.selectin.length) pushUnique(loadedPerSlot, slot.selectin, obj);
+        if (slot.joined.length) hydrateJoined(session, obj, slot.joined, row, filled, loadedPerSlot, populateExisting);
+      }
+    }
+    out.push(outRow);
+  }
+  for (const [st, byKey] of filled) for (const [key, items] of byKey) {
+    const rel = st.mapper.relationships.get(key)!;
+    if (!(key in st.dict) || populateExisting || !st.relHistory?.has(key)) setLoaded(st, rel, [...items]);
+  }
+  for (const [loads, objs] of loadedPerSlot) for (const load of loads) runPathLoad(session, load, objs, populateExisting);
+  const keys = slots.map((s) => (s.kind === "entity" ? s.mapper.name : columnKey(s.node)));
+  const result = new Result<any>(dedupeKeys(keys), out, cursor.rows.length, hasJoinedCollections);
+  return result;
+}
+
+function pushUnique(map: Map<PathLoad[], object[]>, key: PathLoad[], obj: object): void {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  list.push(obj);
+}
+
+function hydrateJoined(session: Session, parent: object, loads: JoinedLoad[], row: readonly unknown[], filled: Map<InstanceState, Map<string, Set<object>>>, loadedPerSlot: Map<PathLoad[], object[]>, populateExisting: boolean): void {
+  const pst = stateOf(parent)!;
+  for (const jl of loads) {
+    const child = instanceFromRow(session, jl.rel.target, row, jl.start, populateExisting);
+    if (jl.rel.uselist) {
+      let byKey = filled.get(pst);
+      if (!byKey) filled.set(pst, (byKey = new Map()));
+      let set = byKey.get(jl.rel.key);
+      if (!set) byKey.set(jl.rel.key, (set = new Set()));
+      if (child) set.add(child);
+    } else if (!(jl.rel.key in pst.dict) || populateExisting) {
+      setLoaded(pst, jl.rel, child);
+    }
+    if (child) {
+      if (jl.selectin.length) pushUnique(loadedPerSlot, jl.selectin, child);
+      if (jl.joined.length) hydrateJoined(session, child, jl.joined, row, filled, loadedPerSlot, populateExisting);
+    }
+  }
+}
+
+function columnKey(n: ExprNode): string {
+  switch (n.kind) {
+    case "label": return n.name;
+    case "column": return n.column.key;
+    case "subquery_column": return n.name;
+    case "function": return n.name;
+    default: return "anon";
+  }
+}
+function dedupeKeys(keys: string[]): string[] {
+  const seen = new Map<string, number>();
+  return keys.map((k) => {
+    const n = seen.get(k) ?? 0;
+    seen.set(k, n + 1);
+    return n ? `${k}_${n}` : k;
+  });
+}
+
+// ---- selectin and post-query loads ---------------------------------------------
+
+function runPathLoad(session: Session, load: PathLoad, parents: object[], populateExisting: boolean): void {
+  const rel = load.rel;
+  if (load.strategy === "noload") {
+    for (const p of parents) { const st = stateOf(p)!; if (!(rel.key in st.dict)) setLoaded(st, rel, rel.uselist ? [] : null); }
+    return;
+  }
+  if (load.strategy === "raise" || load.strategy === "raise_on_sql") {
+    for (const p of parents) stateOf(p)!.loadOptions = { ...(stateOf(p)!.loadOptions as object), [rel.key]: load.strategy };
+    return;
+  }
+  if (load.strategy === "select") {
+    for (const p of parents) stateOf(p)!.loadOptions = { ...(stateOf(p)!.loadOptions as object), [rel.key]: "select" };
+    return;
+  }
+  const unique = [...new Set(parents)].filter((p) => { const st = stateOf(p)!; return populateExisting || !(rel.key in st.dict); });
+  const children = selectinLoad(session, rel, unique);
+  if (load.children.size && children.length) {
+    const subOptions: PathLoad[] = [];
+    for (const [childRel, tree] of load.children) {
+      const t = tree as PathTree;
+      subOptions.push({ rel: childRel, strategy: t.strategy === "joined" ? "selectin" : t.strategy, children: t.children as any });
+    }
+    for (const sub of subOptions) runPathLoad(session, sub, children, populateExisting);
+  }
+}
+
+/** Loads `rel` for all `parents` with SELECT ... WHERE key IN (...); returns the loaded children. */
+export function selectinLoad(session: Session, rel: RelationshipProperty, parents: object[]): object[] {
+  const target = rel.target;
+  const allChildren: object[] = [];
+  if (parents.length === 0) return allChildren;
+  const parentKeyCols = rel.secondary ? rel.secondaryLocal.map(([p]) => p) : rel.direction === "MANYTOONE" ? rel.pairs.map(([local]) => local) : rel.pairs.map(([local]) => local);
+  const keyOf = (obj: object) => {
+    const st = stateOf(obj)!;
+    return parentKeyCols.map((c) => (obj as any)[st.mapper.keyOfColumn(c)]);
+  };
+  if (rel.direction === "MANYTOONE") {
+    // Many-to-one: collect the foreign keys, take what the identity map has, load the rest by primary key.
+    const byParent = new Map<object, string | undefined>();
+    const missing = new Map<string, unknown[]>();
+    for (const p of parents) {
+      const fk = keyOf(p);
+      const pkValues = target.primaryKeyProps.map((pp) => fk[rel.pairs.findIndex(([, remote]) => remote === pp.column)]);
+      const key = target.identityKey(pkValues);
+      byParent.set(p, key);
+      if (key && !session.identityMap.has(key)) missing.set(key, pkValues);
+    }
+    const pkCols = target.primaryKeyProps.map((p) => p.column);
+    const values = [...missing.values()];
+    for (let i = 0; i < values.length; i += IN_CHUNK) {
+      const chunk = values.slice(i, i + IN_CHUNK);
+      const where = inCondition(pkCols.map((c) => c.node as ColumnNode), chunk);
+      executeSelect(session, entitySelect(target, [where], []));
+    }
+    for (const [p, key] of byParent) {
+      const child = key ? session.identityMap.get(key) ?? null : null;
+      setLoaded(stateOf(p)!, rel, child);
+      if (child) allChildren.push(child);
+    }
+    return allChildren;
+  }
+  // One-to-many / many-to-many: one query per chunk, grouped by the parent key.
+  const groups = new Map<string, object[]>();
+  const parentKeys = parents.map((p) => { const k = keyOf(p); return [p, k, JSON.stringify(k)] as const; });
+  const keyValues = [...new Map(parentKeys.map(([, k, s]) => [s, k])).values()].filter((k) => k.every((v) => v !== null && v !== undefined));
+  for (let i = 0; i < keyValues.length; i += IN_CHUNK) {
+    const chunk = keyValues.slice(i, i + IN_CHUNK);
+    let stmt: Select<any>;
+    let keyCols: ColumnNode[];
+    if (rel.secondary) {
+      const secCols = rel.secondaryLocal.map(([, s]) => s.node as ColumnNode);
+      keyCols = secCols;
+      const [, onTarget] = rel.secondaryConditions(rel.parent.table.node, rel.secondary.node, target.table.node);
+      stmt = entitySelect(target, [inCondition(secCols, chunk), onTarget], rel.orderBy, secCols);
+    } else {
+      keyCols = rel.pairs.map(([, remote]) => remote.node as ColumnNode);
+      stmt = entitySelect(target, [inCondition(keyCols, chunk)], rel.orderBy);
+    }
+    const planned = planSelect(stmt);
+    const cursor = session.connection().execute(SqlCompiler.compile(planned.node));
+    const slot = planned.slots[0] as EntitySlot;
+    const extraStart = planned.slots.length > 1 ? (planned.slots[1] as ColumnSlot).index : -1;
+    for (const row of cursor.rows) {
+      const child = instanceFromRow(session, target, row, slot.start, false);
+      if (!child) continue;
+      const parentKey = rel.secondary
+        ? keyCols.map((c, j) => processValue(c, row[extraStart + j]))
+        : rel.pairs.map(([, remote]) => (child as any)[target.keyOfColumn(remote)]);
+      const s = JSON.stringify(parentKey);
+      let list = groups.get(s);
+      if (!list) groups.set(s, (list = []));
+      list.push(child);
+      allChildren.push(child);
+    }
+  }
+  for (const [p, , s] of parentKeys) setLoaded(stateOf(p)!, rel, groups.get(s) ?? []);
+  return allChildren;
+}
+
+function inCondition(cols: ColumnNode[], keys: readonly (readonly unknown[])[]): ExprNode {
+  if (cols.length === 1) {
+    const col = cols[0]!;
+    return { kind: "binary", op: "IN", left: col, right: { kind: "grouping", element: { kind: "clauselist", op: ",", clauses: keys.map((k) => ({ kind: "bind", value: k[0], type: col.type })), type: Integer }, type: Integer }, type: Integer };
+  }
+  const ors: ExprNode[] = keys.map((k) => ({ kind: "clauselist", op: "AND", clauses: cols.map((c, i) => ({ kind: "binary", op: "=", left: c, right: { kind: "bind", value: k[i], type: c.type }, type: Integer })), type: Integer }));
+  return { kind: "clauselist", op: "OR", clauses: ors, type: Integer };
+}
+
+function entitySelect(mapper: Mapper, where: ExprNode[], orderBy: readonly ExprNode[], extraColumns: ExprNode[] = []): Select<any> {
+  let stmt = Select.create([mapper.cls, ...extraColumns.map((n) => ({ [Symbol.for("orm-core.clauseElement")]: () => n }))]);
+  stmt = stmt.where(...where.map((n) => ({ [Symbol.for("orm-core.clauseElement")]: () => n })));
+  if (orderBy.length) stmt = stmt.orderBy(...orderBy.map((n) => ({ [Symbol.for("orm-core.clauseElement")]: () => n })));
+  return stmt;
+}
+
+// ---- lazy loading and expired attributes -------------------------------------------
+
+/** Loads a relationship on first access (strategy "select", "raise", "noload"). */
+export function lazyLoad(st: InstanceState, rel: RelationshipProperty): unknown {
+  const session = st.session!;
+  const strategy = ((st.loadOptions as Record<string, LazyStrategy> | undefined)?.[rel.key]) ?? rel.lazy;
+  if (strategy === "raise" || strategy === "raise_on_sql") {
+    throw new InvalidRequestError(`'${rel.name}' is not available due to lazy='raise': load it with selectinload(${rel.name}) or joinedload(${rel.name}).`);
+  }
+  if (strategy === "noload") return rel.uselist ? [] : null;
+  if (rel.direction === "MANYTOONE" && !rel.customJoin) {
+    const fk = rel.pairs.map(([local]) => (st.obj as any)[st.mapper.keyOfColumn(local)]);
+    if (fk.some((v) => v === null || v === undefined)) return null;
+    const pk = rel.target.primaryKeyProps.map((pp) => fk[rel.pairs.findIndex(([, remote]) => remote === pp.column)]);
+    if (pk.every((v) => v !== undefined)) {
+      const key = rel.target.identityKey(pk);
+      const hit = key ? session.identityMap.get(key) : undefined;
+      if (hit && !stateOf(hit)!.deleted) return hit;
+    }
+  }
+  session.autoflushIfEnabled();
+  if (st.key === undefined) return NO_VALUE;
+  const children = selectinLoad(session, rel, [st.obj]);
+  void children;
+  return st.dict[rel.key] ?? NO_VALUE;
+}
+
+/** Reloads the expired column attributes of a persistent instance. */
+export function loadExpiredAttributes(st: InstanceState): void {
+  const session = st.session!;
+  const mapper = st.mapper;
+  const pkWhere = mapper.primaryKeyProps.map((p) => ({ kind: "binary", op: "=", left: p.column.node, right: { kind: "bind", value: st.committed[p.key] ?? st.dict[p.key] ?? pkFromKey(st, p.key), type: p.column.type }, type: Integer }) as ExprNode);
+  const node: SelectNode = { kind: "select", columns: mapper.columnProps.map((p) => p.column.node), froms: [], joins: [], where: pkWhere, groupBy: [], having: [], orderBy: [], distinct: false };
+  const cursor = session.connection().execute(SqlCompiler.compile(node));
+  const row = cursor.rows[0];
+  if (!row) {
+    st.wasDeleted = true;
+    throw new ObjectDeletedError(`Instance <${mapper.name}> has been deleted, or its row is otherwise not present.`);
+  }
+  mapper.columnProps.forEach((p, i) => {
+    if (st.allExpired || st.expired.has(p.key) || !(p.key in st.dict)) {
+      const v = processValue(p.column.node, row[i]);
+      st.dict[p.key] = v;
+      st.committed[p.key] = v;
+    }
+  });
+  st.allExpired = false;
+  st.expired.clear();
+}
+
+/** The primary key values survive expiry with the identity; recover one by attribute. */
+function pkFromKey(st: InstanceState, key: string): unknown {
+  return st.identity?.[st.mapper.primaryKeyProps.findIndex((p) => p.key === key)];
+}
+void quiet;
+export type { InstrumentedList };
+export function compileForSession(stmt: Select<any>): CompiledQuery { return SqlCompiler.compile(planSelect(stmt).node); }

@@ -1,0 +1,183 @@
+/**
+ * Mapper: a mapped class's columns ↔ attributes, primary key, relationships,
+ * identity keys; and the class-level attributes (`User.name`, `User.posts`)
+ * that are SQL expressions and join/loader targets.
+ */
+import { ormKind } from "../util/kind";
+import { ArgumentError, InvalidRequestError } from "../errors/errors";
+import type { TableColumn, TableObject } from "../schema/table";
+import { ColumnElement } from "../sql/expressions";
+import { clauseElement, fromElement, joinElement, tableTarget, type JoinSpec, type TableTarget } from "../sql/coerce";
+import type { AliasNode, ColumnNode, EntityNode, ExprNode, FromNode, TableNode } from "../sql/nodes";
+import { Integer } from "../schema/types";
+import type { RelationshipProperty } from "./relationship";
+import type { Registry } from "../mapping/declarative";
+
+export interface ColumnProp { readonly key: string; readonly column: TableColumn }
+
+/** `User.name`: a column expression that knows its class (for loaders and messages). */
+export class InstrumentedAttribute<T = unknown> extends ColumnElement<T> {
+  constructor(readonly mapper: Mapper, readonly key: string, readonly column: TableColumn<T>, node: ExprNode = column.node) {
+    super(node);
+  }
+  override get [ormKind](): any { return "InstrumentedAttribute"; }
+  get class(): Function { return this.mapper.cls; }
+  override toString(): string { return `${this.mapper.name}.${this.key}`; }
+}
+
+/** `User.posts`: a join target, a loader option path, and `any()` / `has()` criteria. */
+export class RelationshipAttribute<T = unknown> {
+  declare readonly __value?: T;
+  constructor(readonly mapper: Mapper, readonly key: string, private readonly from?: TableNode | AliasNode) {}
+  get [ormKind](): "RelationshipAttribute" { return "RelationshipAttribute"; }
+  get property(): RelationshipProperty {
+    this.mapper.registry.configure();
+    return this.mapper.relationships.get(this.key)!;
+  }
+  get class(): Function { return this.mapper.cls; }
+
+  [joinElement](): JoinSpec {
+    const rel = this.property;
+    const parentFrom = this.from ?? this.mapper.table.node;
+    const target = rel.target;
+    const targetFrom: TableNode | AliasNode = rel.selfReferential ? target.table.alias().node : target.table.node;
+    if (rel.secondary) {
+      const sec = rel.secondary.node;
+      const [onSec, onTarget] = rel.secondaryConditions(parentFrom, sec, targetFrom);
+      // join(User.tags) through an association table: users JOIN post_tags ON ... JOIN tags ON ...
+      return {
+        target: { kind: "join", left: sec, right: targetFrom, on: onTarget, isOuter: false },
+        on: onSec, left: parentFrom, entity: target.aliasFor(targetFrom),
+      };
+    }
+    return { target: targetFrom, on: rel.joinCondition(parentFrom, targetFrom), left: parentFrom, entity: target.aliasFor(targetFrom) };
+  }
+
+  /** EXISTS criteria: any related object (optionally matching `criterion`) — for collections. */
+  any(criterion?: unknown): ColumnElement<boolean> { return this.existsCriterion(criterion, "any"); }
+  /** EXISTS criteria for a many-to-one: the related object matches `criterion`. */
+  has(criterion?: unknown): ColumnElement<boolean> { return this.existsCriterion(criterion, "has"); }
+  private existsCriterion(criterion: unknown, name: string): ColumnElement<boolean> {
+    const rel = this.property;
+    if (name === "any" && !rel.uselist) throw new InvalidRequestError(`${rel.name}.any() is for collections; use ${rel.name}.has() for a many-to-one.`);
+    if (name === "has" && rel.uselist) throw new InvalidRequestError(`${rel.name}.has() is for many-to-one; use ${rel.name}.any() for a collection.`);
+    const parentFrom = this.from ?? this.mapper.table.node;
+    const targetFrom: TableNode | AliasNode = rel.selfReferential ? rel.target.table.alias().node : rel.target.table.node;
+    const where: ExprNode[] = [];
+    const froms: FromNode[] = [targetFrom];
+    if (rel.secondary) {
+      const [a, b] = rel.secondaryConditions(parentFrom, rel.secondary.node, targetFrom);
+      where.push(a, b);
+      froms.push(rel.secondary.node);
+    } else where.push(rel.joinCondition(parentFrom, targetFrom));
+    if (criterion !== undefined) where.push((criterion as any)[clauseElement]());
+    const node: ExprNode = { kind: "exists", select: { kind: "select", columns: [{ kind: "literal", sql: "1", type: Integer }], froms, joins: [], where, groupBy: [], having: [], orderBy: [], distinct: false }, type: Integer };
+    return new ColumnElement(node);
+  }
+  /** `Post.author.eq(user)` / `User.posts.contains(post)`: compare by the related object's key. */
+  eq(other: object | null): ColumnElement<boolean> {
+    const rel = this.property;
+    if (rel.uselist || rel.direction !== "MANYTOONE") throw new InvalidRequestError(`${rel.name}.eq() compares a many-to-one; for collections use ${rel.name}.contains(obj) or any().`);
+    const conds = rel.pairs.map(([local, remote]) => {
+      const value = other === null ? null : (other as any)[rel.target.keyOfColumn(remote)];
+      return new ColumnElement(local.through(this.from ?? this.mapper.table.node)).eq(value);
+    });
+    return conds.length === 1 ? conds[0]! : new ColumnElement({ kind: "clauselist", op: "AND", clauses: conds.map((c) => c.node), type: Integer });
+  }
+  contains(other: object): ColumnElement<boolean> {
+    const rel = this.property;
+    const target = rel.target;
+    const pk = target.primaryKeyProps.map((p) => new ColumnElement<any>(p.column.node).eq((other as any)[p.key]));
+    const conds = pk.map((c) => c.node);
+    return this.any(new ColumnElement(conds.length === 1 ? conds[0]! : { kind: "clauselist", op: "AND", clauses: conds, type: Integer }));
+  }
+  toString(): string { return `${this.mapper.name}.${this.key}`; }
+}
+
+/** An entity seen through an alias (aliased(User), self-referential joins). */
+export class AliasedClass {
+  constructor(readonly mapper: Mapper, readonly from: TableNode | AliasNode) {
+    for (const prop of mapper.columnProps) {
+      Object.defineProperty(this, prop.key, { value: new InstrumentedAttribute(mapper, prop.key, prop.column, prop.column.through(from)), enumerable: true });
+    }
+    for (const key of mapper.relationshipKeys) Object.defineProperty(this, key, { value: new RelationshipAttribute(mapper, key, from), enumerable: true });
+  }
+  [clauseElement](): ExprNode { return this.mapper.entityNode(this.from, this); }
+  [fromElement](): FromNode { return this.from; }
+  [tableTarget](): TableTarget { return this.mapper.tableTarget(this.from, this); }
+}
+
+export class Mapper {
+  readonly columnProps: ColumnProp[] = [];
+  readonly columnPropByKey = new Map<string, ColumnProp>();
+  private readonly keyByColumn = new Map<TableColumn, string>();
+  readonly relationships = new Map<string, RelationshipProperty>();
+  readonly relationshipKeys: string[];
+  /** Validators from @validates, by attribute key. */
+  readonly validators = new Map<string, (target: object, value: unknown, key: string) => unknown>();
+  readonly hybrids = new Set<string>();
+  private readonly entity: EntityNode;
+
+  constructor(readonly cls: Function, readonly name: string, readonly table: TableObject, readonly registry: Registry, columnKeys: readonly string[], relationshipKeys: readonly string[]) {
+    for (const key of columnKeys) {
+      const column = table.c[key]!;
+      const prop = { key, column };
+      this.columnProps.push(prop);
+      this.columnPropByKey.set(key, prop);
+      this.keyByColumn.set(column, key);
+    }
+    this.relationshipKeys = [...relationshipKeys];
+    this.entity = this.entityNode(table.node, cls);
+  }
+
+  get relationshipList(): RelationshipProperty[] { return [...this.relationships.values()]; }
+  get primaryKeyProps(): ColumnProp[] { return this.columnProps.filter((p) => p.column.primaryKey); }
+  keyOfColumn(column: TableColumn): string {
+    const key = this.keyByColumn.get(column);
+    if (key === undefined) throw new ArgumentError(`Column ${column.fullname} is not mapped by ${this.name}.`);
+    return key;
+  }
+
+  /** Identity key from primary key values, or undefined if any is null. */
+  identityKey(pk: readonly unknown[]): string | undefined {
+    if (pk.some((v) => v === null || v === undefined)) return undefined;
+    return `${this.name}:${pk.map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(",")}`;
+  }
+
+  entityNode(from: TableNode | AliasNode, entity: unknown): EntityNode {
+    if (from === this.table.node && this.entity) return this.entity;
+    const columns: ColumnNode[] = this.columnProps.map((p) => p.column.through(from));
+    return Object.freeze({ kind: "entity", entity, from, columns, type: Integer });
+  }
+  tableTarget(from: TableNode | AliasNode = this.table.node, entity: unknown = this.cls): TableTarget {
+    return {
+      table: this.table, from, label: this.name, entity,
+      columnFor: (key) => this.columnPropByKey.get(key)?.column,
+      expressionFor: (key) => {
+        const prop = this.columnPropByKey.get(key);
+        if (prop) return prop.column.through(from);
+        if (this.hybrids.has(key)) return ((this.cls as any)[key] as ColumnElement)?.node;
+        return undefined;
+      },
+      keys: () => [...this.columnPropByKey.keys(), ...this.hybrids],
+    };
+  }
+  private aliases = new Map<unknown, AliasedClass>();
+  /** The class itself for its own table; an AliasedClass for an alias. */
+  aliasFor(from: TableNode | AliasNode): unknown {
+    if (from === this.table.node) return this.cls;
+    let a = this.aliases.get(from);
+    if (!a) this.aliases.set(from, (a = new AliasedClass(this, from)));
+    return a;
+  }
+  toString(): string { return `Mapper[${this.name}(${this.table.name})]`; }
+}
+
+const mappers = new WeakMap<Function, Mapper>();
+export function setMapper(cls: Function, mapper: Mapper): void { mappers.set(cls, mapper); }
+/** The mapper of a class (or of an instance's class), or undefined. */
+export function mapperOf(clsOrObj: unknown): Mapper | undefined {
+  if (typeof clsOrObj === "function") return mappers.get(clsOrObj);
+  if (typeof clsOrObj === "object" && clsOrObj !== null) return mappers.get(clsOrObj.constructor);
+  return undefined;
+}

@@ -1,0 +1,148 @@
+/**
+ * Emits the INSERT / UPDATE / DELETE of a flush, one prepared statement per
+ * statement shape (table + column set), reused for every row of that shape.
+ * Records every attribute it changes in the undo log. Called only by unit-of-work.ts.
+ */
+import { StaleDataError } from "../errors/errors";
+import type { Connection } from "../engine/engine";
+import { quoteIdentifier } from "../sql/compiler";
+import type { TableColumn, TableObject } from "../schema/table";
+import type { InstanceState } from "./instance-state";
+import { dispatchMapper } from "../events/registry";
+import { valuesEqual } from "./instance-state";
+import type { Session } from "./session";
+
+/** [state, attribute key, had a value, old value] */
+export type UndoLog = [InstanceState, string, boolean, unknown][];
+
+const sqlCache = new WeakMap<TableObject, Map<string, string>>();
+function cachedSql(table: TableObject, shape: string, build: () => string): string {
+  let m = sqlCache.get(table);
+  if (!m) sqlCache.set(table, (m = new Map()));
+  let sql = m.get(shape);
+  if (sql === undefined) m.set(shape, (sql = build()));
+  return sql;
+}
+
+function bindValue(col: TableColumn, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  const b = col.type.bind;
+  const out = b ? b(v) : v;
+  return typeof out === "boolean" ? (out ? 1 : 0) : out;
+}
+function evalDefault(d: unknown): unknown { return typeof d === "function" ? (d as () => unknown)() : d; }
+
+export class Persister {
+  constructor(private readonly session: Session, private readonly conn: Connection, private readonly undo: UndoLog) {}
+
+  valueOf(st: InstanceState, col: TableColumn): unknown {
+    const key = st.mapper.keyOfColumn(col);
+    if (key in st.dict) return st.dict[key];
+    if (st.identity && col.primaryKey) return st.identity[st.mapper.primaryKeyProps.findIndex((p) => p.key === key)];
+    return (st.obj as any)[key];
+  }
+  setValue(st: InstanceState, key: string, value: unknown): void {
+    const had = key in st.dict;
+    if (had && valuesEqual(st.dict[key], value)) return;
+    this.undo.push([st, key, had, st.dict[key]]);
+    st.dict[key] = value;
+  }
+
+  insert(st: InstanceState): void {
+    const mapper = st.mapper;
+    dispatchMapper(mapper, "before_insert", this.conn, st.obj);
+    const table = mapper.table;
+    const cols: TableColumn[] = [];
+    const params: unknown[] = [];
+    let autoPk: TableColumn | undefined;
+    const pk = table.primaryKey;
+    for (const prop of mapper.columnProps) {
+      const col = prop.column;
+      let v = st.dict[prop.key];
+      if (v === undefined || (v === null && col.primaryKey)) {
+        if (v === undefined && col.default !== undefined) {
+          v = evalDefault(col.default);
+          this.setValue(st, prop.key, v);
+        } else if (col.primaryKey && pk.length === 1 && col.type.typeName.endsWith("Integer") && col.spec.options.autoincrement !== false) {
+          autoPk = col;
+          continue;
+        } else if (col.serverDefault !== undefined) {
+          continue; // the database fills it; expire so it is read back
+        } else if (v === undefined) {
+          v = null;
+        }
+      }
+      cols.push(col);
+      params.push(bindValue(col, v));
+    }
+    const shape = cols.map((c) => c.name).join(",");
+    const sql = cachedSql(table, `I:${shape}`, () => cols.length
+      ? `INSERT INTO ${quoteIdentifier(table.name)} (${cols.map((c) => quoteIdentifier(c.name)).join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`
+      : `INSERT INTO ${quoteIdentifier(table.name)} DEFAULT VALUES`);
+    const res = this.conn.execute({ sql, parameters: params });
+    if (autoPk) this.setValue(st, mapper.keyOfColumn(autoPk), res.lastrowid);
+    for (const prop of mapper.columnProps) if (prop.column.serverDefault !== undefined && st.dict[prop.key] === undefined) st.expired.add(prop.key);
+    dispatchMapper(mapper, "after_insert", this.conn, st.obj);
+  }
+
+  update(st: InstanceState): void {
+    const mapper = st.mapper;
+    dispatchMapper(mapper, "before_update", this.conn, st.obj);
+    const cols: TableColumn[] = [];
+    const params: unknown[] = [];
+    for (const prop of mapper.columnProps) {
+      if (!(prop.key in st.dict) || prop.column.primaryKey && !(prop.key in st.committed)) continue;
+      if (!valuesEqual(st.dict[prop.key], st.committed[prop.key])) { cols.push(prop.column); params.push(bindValue(prop.column, st.dict[prop.key])); }
+    }
+    if (cols.length === 0) return; // nothing changed: no UPDATE
+    for (const prop of mapper.columnProps) {
+      if (prop.column.onupdate !== undefined && !cols.includes(prop.column)) {
+        const v = evalDefault(prop.column.onupdate);
+        this.setValue(st, prop.key, v);
+        cols.push(prop.column);
+        params.push(bindValue(prop.column, v));
+      }
+    }
+    const table = mapper.table;
+    const pkCols = table.primaryKey;
+    for (const c of pkCols) params.push(bindValue(c, st.committed[mapper.keyOfColumn(c)] ?? this.valueOf(st, c)));
+    const shape = cols.map((c) => c.name).join(",");
+    const sql = cachedSql(table, `U:${shape}`, () =>
+      `UPDATE ${quoteIdentifier(table.name)} SET ${cols.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${pkCols.map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
+    const res = this.conn.execute({ sql, parameters: params });
+    if (res.rowcount !== 1) throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update 1 row(s); ${res.rowcount} were matched. The row was deleted or its key changed elsewhere.`);
+    dispatchMapper(mapper, "after_update", this.conn, st.obj);
+  }
+
+  delete(st: InstanceState): void {
+    const mapper = st.mapper;
+    dispatchMapper(mapper, "before_delete", this.conn, st.obj);
+    const table = mapper.table;
+    const pkCols = table.primaryKey;
+    const sql = cachedSql(table, "D", () => `DELETE FROM ${quoteIdentifier(table.name)} WHERE ${pkCols.map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
+    this.conn.execute({ sql, parameters: pkCols.map((c) => bindValue(c, st.identity?.[mapper.primaryKeyProps.findIndex((p) => p.column === c)] ?? this.valueOf(st, c))) });
+    dispatchMapper(mapper, "after_delete", this.conn, st.obj);
+  }
+
+  insertAssociation(table: TableObject, row: Map<string, () => unknown>): void {
+    const names = [...row.keys()];
+    const sql = cachedSql(table, `I:${names.join(",")}`, () => `INSERT INTO ${quoteIdentifier(table.name)} (${names.map(quoteIdentifier).join(", ")}) VALUES (${names.map(() => "?").join(", ")})`);
+    this.conn.execute({ sql, parameters: names.map((n) => bindValue(table.columns.find((c) => c.name === n)!, row.get(n)!())) });
+  }
+  deleteAssociation(table: TableObject, row: Map<string, () => unknown>): void {
+    const names = [...row.keys()];
+    const sql = cachedSql(table, `D:${names.join(",")}`, () => `DELETE FROM ${quoteIdentifier(table.name)} WHERE ${names.map((n) => `${quoteIdentifier(table.name)}.${quoteIdentifier(n)} = ?`).join(" AND ")}`);
+    this.conn.execute({ sql, parameters: names.map((n) => bindValue(table.columns.find((c) => c.name === n)!, row.get(n)!())) });
+  }
+  /** Deleting an object removes its rows from every association table it takes part in. */
+  deleteAssociations(st: InstanceState): void {
+    for (const rel of st.mapper.relationshipList) {
+      if (rel.direction !== "MANYTOMANY" || rel.viewonly || !rel.secondary) continue;
+      const table = rel.secondary;
+      const names = rel.secondaryLocal.map(([, s]) => s.name);
+      const sql = cachedSql(table, `DA:${names.join(",")}`, () => `DELETE FROM ${quoteIdentifier(table.name)} WHERE ${names.map((n) => `${quoteIdentifier(table.name)}.${quoteIdentifier(n)} = ?`).join(" AND ")}`);
+      this.conn.execute({ sql, parameters: rel.secondaryLocal.map(([p, s]) => bindValue(s, this.valueOf(st, p))) });
+    }
+  }
+  get sessionRef(): Session { return this.session; }
+}

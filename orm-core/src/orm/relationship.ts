@@ -1,0 +1,105 @@
+/**
+ * relationship(): the declaration, and RelationshipProperty: the configured
+ * relationship (direction, key pairs, cascade, other side) that attributes.ts,
+ * unit-of-work.ts and the loader strategies read.
+ */
+import { ormKind } from "../util/kind";
+import type { TableColumn, TableObject } from "../schema/table";
+import type { ExprNode, FromNode, TableNode, AliasNode } from "../sql/nodes";
+import { Integer } from "../schema/types";
+import type { Mapper } from "./mapper";
+
+export type LazyStrategy = "select" | "joined" | "selectin" | "raise" | "raise_on_sql" | "noload" | "immediate" | "subquery" | "dynamic" | "write_only";
+export type Direction = "ONETOMANY" | "MANYTOONE" | "MANYTOMANY";
+
+export interface RelationshipOptions {
+  backPopulates?: string;
+  /** Creates the other side: `backref: "author"` or `backref: ["author", { lazy: "joined" }]`. */
+  backref?: string | readonly [string, RelationshipOptions];
+  /** Association table (or its name) for many-to-many. */
+  secondary?: string | TableObject;
+  /** Attribute names of the owning class on the "remote" side, for self-referential many-to-one. */
+  remoteSide?: string | readonly string[];
+  /** Attribute names of the owning class that hold the foreign key, when several paths exist. */
+  foreignKeys?: string | readonly string[];
+  /** Attributes of the target (optionally "name desc") or expressions, for collection order. */
+  orderBy?: string | readonly string[] | (() => unknown);
+  cascade?: string;
+  lazy?: LazyStrategy;
+  uselist?: boolean;
+  passiveDeletes?: boolean | "all";
+  viewonly?: boolean;
+  singleParent?: boolean;
+  /** Custom join condition: (parent, target) => condition. */
+  primaryJoin?: (...classes: any[]) => unknown;
+}
+
+/** What relationship() returns inside Base.model(...). `T` is the instance type: `Post[]` or `User`. */
+export interface RelationshipSpec<T = unknown> {
+  readonly [ormKind]: "RelationshipSpec";
+  readonly target: string | (() => unknown);
+  readonly options: Readonly<RelationshipOptions>;
+  readonly __type?: T;
+}
+
+/**
+ * Declare a relationship to another mapped class.
+ * @example
+ *   posts: relationship<Post[]>("Post", { backPopulates: "author", cascade: "all, delete-orphan" })
+ *   author: relationship<User>("User", { backPopulates: "posts" })
+ */
+export function relationship<T>(target: string | (() => unknown), options: RelationshipOptions = {}): RelationshipSpec<T> {
+  return Object.freeze({ [ormKind]: "RelationshipSpec" as const, target, options: Object.freeze({ ...options }) });
+}
+export function isRelationshipSpec(x: unknown): x is RelationshipSpec {
+  return typeof x === "object" && x !== null && (x as any)[ormKind] === "RelationshipSpec";
+}
+
+export interface CascadeSet {
+  saveUpdate: boolean; merge: boolean; expunge: boolean; delete: boolean; deleteOrphan: boolean; refreshExpire: boolean;
+}
+
+/** A configured relationship. */
+export class RelationshipProperty {
+  target!: Mapper;
+  direction!: Direction;
+  /** [column of the parent's table, column of the target's table] for o2m/m2o. */
+  pairs: (readonly [TableColumn, TableColumn])[] = [];
+  secondary: TableObject | undefined;
+  /** [parent column, secondary column] */
+  secondaryLocal: (readonly [TableColumn, TableColumn])[] = [];
+  /** [target column, secondary column] */
+  secondaryRemote: (readonly [TableColumn, TableColumn])[] = [];
+  uselist!: boolean;
+  cascade!: CascadeSet;
+  /** The relationship on the target that mirrors this one (backPopulates / backref). */
+  back: RelationshipProperty | undefined;
+  lazy: LazyStrategy;
+  orderBy: ExprNode[] = [];
+  /** Custom primaryJoin given by the user (rendered instead of the key pairs). */
+  customJoin: ((parent: FromNode, target: FromNode) => ExprNode) | undefined;
+
+  constructor(readonly parent: Mapper, readonly key: string, readonly spec: RelationshipSpec) {
+    this.lazy = spec.options.lazy ?? "select";
+  }
+  get viewonly(): boolean { return !!this.spec.options.viewonly; }
+  get passiveDeletes(): boolean { return !!this.spec.options.passiveDeletes; }
+  get name(): string { return `${this.parent.name}.${this.key}`; }
+  get selfReferential(): boolean { return this.parent.table === this.target.table; }
+
+  /** The ON clause between a FROM for the parent and one for the target (o2m/m2o). */
+  joinCondition(parentFrom: TableNode | AliasNode, targetFrom: TableNode | AliasNode): ExprNode {
+    if (this.customJoin) return this.customJoin(parentFrom, targetFrom);
+    const conds: ExprNode[] = this.pairs.map(([local, remote]) => ({ kind: "binary", op: "=", left: local.through(parentFrom), right: remote.through(targetFrom), type: Integer }));
+    return conds.length === 1 ? conds[0]! : { kind: "clauselist", op: "AND", clauses: conds, type: Integer };
+  }
+  /** For many-to-many: parent ↔ secondary and secondary ↔ target conditions. */
+  secondaryConditions(parentFrom: TableNode | AliasNode, secFrom: TableNode | AliasNode, targetFrom: TableNode | AliasNode): [ExprNode, ExprNode] {
+    const and = (cs: ExprNode[]): ExprNode => (cs.length === 1 ? cs[0]! : { kind: "clauselist", op: "AND", clauses: cs, type: Integer });
+    return [
+      and(this.secondaryLocal.map(([p, s]) => ({ kind: "binary", op: "=", left: p.through(parentFrom), right: s.through(secFrom), type: Integer }))),
+      and(this.secondaryRemote.map(([t, s]) => ({ kind: "binary", op: "=", left: t.through(targetFrom), right: s.through(secFrom), type: Integer }))),
+    ];
+  }
+  toString(): string { return this.name; }
+}

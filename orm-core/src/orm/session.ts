@@ -1,0 +1,467 @@
+/**
+ * Session: the public façade. Identity map, pending/deleted sets, autoflush,
+ * transactions (autobegin, commit with expire-on-commit, rollback), and the
+ * PendingRollbackError state after a failed flush.
+ */
+import { ormKind } from "../util/kind";
+import { ArgumentError, InvalidRequestError, PendingRollbackError } from "../errors/errors";
+import { describe } from "../sql/coerce";
+import type { Connection, Engine } from "../engine/engine";
+import type { Result } from "../engine/result";
+import { Select } from "../sql/select";
+import { Insert, Update, Delete } from "../sql/dml";
+import type { InstanceState } from "./instance-state";
+import { stateOf } from "./instance-state";
+import { mapperOf, type Mapper } from "./mapper";
+import { requireState, describeState, setLoaded } from "./attributes";
+import { executeSelect, loadExpiredAttributes } from "./loading";
+import { flush as runFlush } from "./unit-of-work";
+import { executeDml } from "./bulk";
+import { dispatchSession } from "../events/registry";
+import { quiet, type InstrumentedList } from "./collections";
+
+export interface SessionOptions {
+  bind?: Engine;
+  /** Flush before queries (default true). */
+  autoflush?: boolean;
+  /** Expire every instance after commit so the next access reloads (default true). */
+  expireOnCommit?: boolean;
+}
+
+type Ctor<T> = abstract new (...args: any[]) => T;
+
+export class Session {
+  static readonly __isSessionClass = true;
+  readonly bind: Engine | undefined;
+  autoflush: boolean;
+  expireOnCommit: boolean;
+  /** The sessionmaker that made this session (session events on it apply). */
+  maker: object | undefined;
+  /** Identity key → instance. */
+  readonly identityMap = new Map<string, object>();
+  /** @internal pending instances, in add() order */
+  readonly newStates = new Set<InstanceState>();
+  /** @internal instances marked by delete() */
+  readonly deletedStates = new Set<InstanceState>();
+  /** @internal rows inserted / deleted by flushes of the current transaction (undone by rollback) */
+  readonly txInserted = new Set<InstanceState>();
+  readonly txDeleted = new Set<InstanceState>();
+  private conn: Connection | undefined;
+  private failure: unknown;
+  /** @internal */ flushing = false;
+  private noAutoflushDepth = 0;
+  private closed = false;
+
+  constructor(options: SessionOptions | Engine = {}) {
+    const opts: SessionOptions = (options as any)?.[ormKind] === "Engine" ? { bind: options as Engine } : (options as SessionOptions);
+    if (opts.bind !== undefined && (opts.bind as any)?.[ormKind] !== "Engine") throw new ArgumentError(`Session bind must be an engine from createEngine(), got ${describe(opts.bind)}.`);
+    this.bind = opts.bind;
+    this.autoflush = opts.autoflush ?? true;
+    this.expireOnCommit = opts.expireOnCommit ?? true;
+  }
+  get [ormKind](): "Session" { return "Session"; }
+
+  // ---- connection and transaction ------------------------------------------------
+
+  /** The connection of the current transaction, beginning one if needed (autobegin). */
+  connection(): Connection {
+    this.checkUsable();
+    if (!this.conn) {
+      if (!this.bind) throw new InvalidRequestError("This session is not bound to an engine: sessionmaker({ bind: engine }) or new Session({ bind: engine }).");
+      const conn = this.bind.connect();
+      conn.begin();
+      this.conn = conn;
+      dispatchSession(this, "after_begin", this, conn);
+    }
+    return this.conn;
+  }
+  get inTransaction(): boolean { return this.conn !== undefined; }
+
+  private checkUsable(): void {
+    if (this.failure !== undefined) {
+      const msg = (this.failure as Error)?.message ?? String(this.failure);
+      throw new PendingRollbackError(`This Session's transaction has been rolled back due to a previous exception during flush. To begin a new transaction with this Session, first call session.rollback(). Original exception was: ${msg}`, { cause: this.failure });
+    }
+  }
+  /** @internal */ markFailed(err: unknown): void { this.failure = err; }
+
+  /**
+   * Runs `fn` in a transaction that commits when it returns and rolls back when it throws;
+   * without `fn`, returns the transaction (commit() / rollback(); disposing it uncommitted rolls back).
+   */
+  begin<T>(fn: (session: this) => T): T;
+  begin(): SessionTransaction;
+  begin<T>(fn?: (session: this) => T): T | SessionTransaction {
+    if (this.conn && !fn) throw new InvalidRequestError("A transaction is already begun on this Session; commit() or rollback() it first.");
+    this.connection();
+    if (!fn) return new SessionTransaction(this);
+    try {
+      const out = fn(this);
+      this.commit();
+      return out;
+    } catch (e) {
+      this.rollback();
+      throw e;
+    }
+  }
+
+  commit(): void {
+    this.checkUsable();
+    this.flush();
+    dispatchSession(this, "before_commit");
+    if (this.conn) {
+      this.flush(); // before_commit listeners may have changed objects
+      this.conn.commit();
+      this.conn.close();
+      this.conn = undefined;
+    }
+    this.txInserted.clear();
+    this.txDeleted.clear();
+    if (this.expireOnCommit) for (const obj of this.identityMap.values()) stateOf(obj)!.expireAll();
+    dispatchSession(this, "after_commit");
+  }
+
+  /** Rolls back: pending objects are expunged, the rest expired; the session is usable again. */
+  rollback(): void {
+    if (this.conn) {
+      this.conn.rollback();
+      this.conn.close();
+      this.conn = undefined;
+    }
+    this.failure = undefined;
+    // Objects whose INSERT is rolled back become transient again (attributes kept, as in SQLAlchemy);
+    // objects whose DELETE is rolled back are persistent again.
+    for (const st of this.txInserted) {
+      if (st.key !== undefined && this.identityMap.get(st.key) === st.obj) this.identityMap.delete(st.key);
+      st.key = undefined; st.identity = undefined; st.session = undefined;
+    }
+    for (const st of this.txDeleted) {
+      if (st.key === undefined || this.identityMap.has(st.key)) continue;
+      st.wasDeleted = false; st.session = this;
+      this.identityMap.set(st.key, st.obj);
+    }
+    this.txInserted.clear();
+    this.txDeleted.clear();
+    for (const st of this.newStates) { st.session = undefined; }
+    this.newStates.clear();
+    for (const st of this.deletedStates) st.deleted = false;
+    this.deletedStates.clear();
+    for (const obj of this.identityMap.values()) stateOf(obj)!.expireAll();
+    dispatchSession(this, "after_rollback");
+  }
+
+  /** Ends the transaction (rolling back) and detaches every object. */
+  close(): void {
+    if (this.conn) { this.conn.rollback(); this.conn.close(); this.conn = undefined; }
+    this.failure = undefined;
+    this.expungeAll();
+    this.closed = true;
+  }
+  [Symbol.dispose](): void { this.close(); }
+
+  // ---- state changes ---------------------------------------------------------------
+
+  /**
+   * Adds an object (and, by save-update cascade, what it refers to) to the session.
+   * @example session.add(new User({ name: "Alice" }))
+   */
+  add(obj: object): void {
+    this.checkUsable();
+    const st = requireState(obj, "session.add()");
+    st.mapper.registry.configure();
+    this.addState(st);
+  }
+  addAll(objs: Iterable<object>): void {
+    if (objs === null || typeof objs !== "object" || !(Symbol.iterator in objs)) throw new ArgumentError(`addAll() takes an array of objects, got ${describe(objs)}.`);
+    for (const o of objs) this.add(o);
+  }
+  private addState(st: InstanceState): void {
+    if (st.session === this) {
+      if (st.deleted) return;
+      this.cascadeSaveUpdate(st);
+      return;
+    }
+    if (st.session) throw new InvalidRequestError(`Object ${describeState(st)} is already attached to another session; expunge it there first (or use merge()).`);
+    if (st.key !== undefined) {
+      if (st.wasDeleted) throw new InvalidRequestError(`Object ${describeState(st)} was deleted; it can't be added again. Make a new object, or use merge().`);
+      const other = this.identityMap.get(st.key);
+      if (other && other !== st.obj) throw new InvalidRequestError(`Can't attach ${describeState(st)}: another object with the same identity is already in this session. Use session.merge(obj).`);
+      st.session = this;
+      this.identityMap.set(st.key, st.obj);
+    } else {
+      st.session = this;
+      this.newStates.add(st);
+    }
+    this.cascadeSaveUpdate(st);
+  }
+  /** save-update cascade over loaded relationships. */
+  private cascadeSaveUpdate(st: InstanceState): void {
+    for (const rel of st.mapper.relationshipList) {
+      if (!rel.cascade.saveUpdate || !(rel.key in st.dict)) continue;
+      const v = st.dict[rel.key];
+      const items = rel.uselist ? quiet.raw(v as InstrumentedList) : v ? [v as object] : [];
+      for (const item of items) {
+        const ist = stateOf(item);
+        if (ist && ist.session !== this) this.addState(ist);
+      }
+    }
+  }
+
+  /**
+   * Marks a persistent object for deletion at the next flush (cascades apply then).
+   * @example session.delete(user); session.commit();
+   */
+  delete(obj: object): void {
+    this.checkUsable();
+    const st = requireState(obj, "session.delete()");
+    if (st.key === undefined) throw new InvalidRequestError(`Instance ${describeState(st)} is not persisted: nothing to delete. (To discard a pending object, use session.expunge(obj).)`);
+    if (st.session && st.session !== this) throw new InvalidRequestError(`Object ${describeState(st)} is attached to another session.`);
+    if (!st.session) this.addState(st);
+    st.deleted = true;
+    this.deletedStates.add(st);
+  }
+
+  /** Writes pending changes to the database (in the current transaction). */
+  flush(): void {
+    this.checkUsable();
+    if (this.flushing) return;
+    runFlush(this);
+  }
+  /** @internal */ autoflushIfEnabled(): void {
+    if (this.autoflush && !this.flushing && this.noAutoflushDepth === 0 && (this.newStates.size || this.deletedStates.size || this.hasDirty())) this.flush();
+  }
+  /** Runs `fn` with autoflush off. */
+  noAutoflush<T>(fn: () => T): T {
+    this.noAutoflushDepth++;
+    try { return fn(); } finally { this.noAutoflushDepth--; }
+  }
+  private hasDirty(): boolean {
+    for (const obj of this.identityMap.values()) { const st = stateOf(obj)!; if (st.modified || st.relHistory?.size) return true; }
+    return false;
+  }
+
+  /** Detaches an object from the session (cascading along "expunge" relationships). */
+  expunge(obj: object): void {
+    const st = requireState(obj, "session.expunge()");
+    if (st.session !== this) throw new InvalidRequestError(`Instance ${describeState(st)} is not present in this Session.`);
+    this.expungeState(st);
+  }
+  private expungeState(st: InstanceState): void {
+    if (st.session !== this) return;
+    st.session = undefined;
+    this.newStates.delete(st);
+    this.deletedStates.delete(st);
+    st.deleted = false;
+    if (st.key !== undefined && this.identityMap.get(st.key) === st.obj) this.identityMap.delete(st.key);
+    for (const rel of st.mapper.relationshipList) {
+      if (!rel.cascade.expunge || !(rel.key in st.dict)) continue;
+      const v = st.dict[rel.key];
+      for (const item of rel.uselist ? quiet.raw(v as InstrumentedList) : v ? [v as object] : []) { const ist = stateOf(item); if (ist) this.expungeState(ist); }
+    }
+  }
+  expungeAll(): void {
+    for (const obj of this.identityMap.values()) stateOf(obj)!.session = undefined;
+    for (const st of this.newStates) st.session = undefined;
+    for (const st of this.deletedStates) { st.deleted = false; }
+    this.identityMap.clear();
+    this.newStates.clear();
+    this.deletedStates.clear();
+  }
+
+  /** Expires attributes (all, or those named) so the next access reloads them. */
+  expire(obj: object, attributeNames?: readonly string[]): void {
+    const st = this.own(obj, "expire");
+    if (attributeNames) {
+      for (const k of attributeNames) if (!st.mapper.columnPropByKey.has(k) && !st.mapper.relationships.has(k)) throw new ArgumentError(`expire(): ${st.mapper.name} has no attribute ${JSON.stringify(k)}.`);
+      st.expireKeys(attributeNames);
+    } else st.expireAll();
+  }
+  expireAll(): void { for (const obj of this.identityMap.values()) stateOf(obj)!.expireAll(); }
+  /** Reloads an object's attributes from the database now. */
+  refresh(obj: object, attributeNames?: readonly string[]): void {
+    const st = this.own(obj, "refresh");
+    if (st.key === undefined) throw new InvalidRequestError(`Instance ${describeState(st)} is not persistent within this Session: refresh() needs a flushed object.`);
+    if (attributeNames) st.expireKeys(attributeNames); else st.expireAll();
+    loadExpiredAttributes(st);
+  }
+  private own(obj: object, what: string): InstanceState {
+    const st = requireState(obj, `session.${what}()`);
+    if (st.session !== this) throw new InvalidRequestError(`Instance ${describeState(st)} is not present in this Session; ${what}() needs one of its objects.`);
+    return st;
+  }
+
+  /** Whether the object belongs to this session. */
+  contains(obj: object): boolean { return stateOf(obj)?.session === this; }
+
+  get new(): ReadonlySet<object> { return new Set([...this.newStates].map((s) => s.obj)); }
+  get dirty(): ReadonlySet<object> {
+    const out = new Set<object>();
+    for (const obj of this.identityMap.values()) { const st = stateOf(obj)!; if (!st.deleted && (st.modified || st.relHistory?.size)) out.add(obj); }
+    return out;
+  }
+  get deleted(): ReadonlySet<object> { return new Set([...this.deletedStates].map((s) => s.obj)); }
+  isModified(obj: object): boolean { return requireState(obj).isDirty(); }
+
+  // ---- queries ----------------------------------------------------------------------
+
+  /**
+   * Runs a statement: select() gives rows of objects/values; update/insert/deleteFrom
+   * change rows and keep the session's objects in step.
+   * @example session.execute(select(User).where(User.name.eq("Alice"))).scalars().all()
+   */
+  execute<R extends readonly unknown[]>(stmt: Select<R>): Result<R>;
+  execute(stmt: Insert | Update | Delete): Result<any>;
+  execute(stmt: unknown): Result<any> {
+    this.checkUsable();
+    if (stmt instanceof Select || (stmt as any)?.[ormKind] === "Select") {
+      this.autoflushIfEnabled();
+      return executeSelect(this, stmt as Select<any>);
+    }
+    if (stmt instanceof Insert || stmt instanceof Update || stmt instanceof Delete) {
+      this.autoflushIfEnabled();
+      return executeDml(this, stmt);
+    }
+    throw new ArgumentError(`session.execute() takes select(), insert(), update() or deleteFrom(), got ${describe(stmt)}.`);
+  }
+  /** `execute(stmt).scalars()`. */
+  scalars<R extends readonly unknown[]>(stmt: Select<R>) { return this.execute(stmt).scalars(); }
+  /** `execute(stmt).scalar()`: the first column of the first row, or null. */
+  scalar<R extends readonly unknown[]>(stmt: Select<R>): R[0] | null { return this.execute(stmt).scalar(); }
+
+  /**
+   * The instance with this primary key: from the identity map, or loaded; null if none.
+   * @example session.get(User, 1)
+   */
+  get<T>(cls: Ctor<T>, ident: unknown, options: { populateExisting?: boolean } = {}): T | null {
+    this.checkUsable();
+    const mapper = requireMapper(cls, "session.get()");
+    mapper.registry.configure();
+    const pk = normalizeIdent(mapper, ident);
+    const key = mapper.identityKey(pk);
+    if (key === undefined) throw new ArgumentError(`session.get(${mapper.name}, ${describe(ident)}): the primary key can't be null.`);
+    const hit = this.identityMap.get(key);
+    if (hit && !options.populateExisting) {
+      const st = stateOf(hit)!;
+      if (st.deleted) return null;
+      if (st.allExpired) {
+        try { loadExpiredAttributes(st); } catch { this.identityMap.delete(key); return null; }
+      }
+      return hit as T;
+    }
+    let stmt = (Select as any).create([cls]) as Select<any>;
+    stmt = stmt.where(...mapper.primaryKeyProps.map((p, i) => p.column.eq(pk[i] as any)));
+    if (options.populateExisting) stmt = stmt.executionOptions({ populateExisting: true });
+    this.autoflushIfEnabled();
+    return (executeSelect(this, stmt).scalars().first() as T | null) ?? null;
+  }
+  /** Like get(), but throws NoResultFound when there is no such row. */
+  getOne<T>(cls: Ctor<T>, ident: unknown): T {
+    const obj = this.get(cls, ident);
+    if (obj === null) {
+      const { NoResultFound } = require("../errors/errors");
+      throw new NoResultFound(`No row was found for ${requireMapper(cls, "getOne()").name} with primary key ${describe(ident)}.`);
+    }
+    return obj;
+  }
+
+  /**
+   * Copies the state of `obj` onto the instance with the same identity in this
+   * session (loading it if needed) and returns that instance; `obj` itself is not added.
+   */
+  merge<T extends object>(obj: T, options: { load?: boolean } = {}): T {
+    this.checkUsable();
+    return this.mergeState(requireState(obj, "session.merge()"), options.load ?? true, new Map()) as T;
+  }
+  private mergeState(src: InstanceState, load: boolean, memo: Map<object, object>): object {
+    const done = memo.get(src.obj);
+    if (done) return done;
+    const mapper = src.mapper;
+    mapper.registry.configure();
+    const pk = mapper.primaryKeyProps.map((p) => src.dict[p.key] ?? src.identity?.[mapper.primaryKeyProps.indexOf(p)] ?? null);
+    const key = mapper.identityKey(pk);
+    let target: object | null = null;
+    if (key !== undefined) {
+      target = this.identityMap.get(key) ?? null;
+      if (!target && load) target = this.get(mapper.cls as Ctor<object>, pk);
+    }
+    if (!target) {
+      target = Object.create(mapper.cls.prototype) as object;
+      const { initInstance } = require("./attributes");
+      initInstance(target, mapper, undefined);
+      this.add(target);
+    }
+    memo.set(src.obj, target);
+    const tst = stateOf(target)!;
+    for (const prop of mapper.columnProps) if (prop.key in src.dict) (target as any)[prop.key] = src.dict[prop.key];
+    for (const rel of mapper.relationshipList) {
+      if (!(rel.key in src.dict) || !rel.cascade.merge) continue;
+      const v = src.dict[rel.key];
+      if (rel.uselist) (target as any)[rel.key] = quiet.raw(v as InstrumentedList).map((item) => this.mergeState(stateOf(item)!, load, memo));
+      else (target as any)[rel.key] = v ? this.mergeState(stateOf(v as object)!, load, memo) : null;
+    }
+    void tst;
+    return target;
+  }
+}
+
+/** A transaction begun with session.begin(): commit() or rollback(); disposing it uncommitted rolls back. */
+export class SessionTransaction {
+  private done = false;
+  constructor(private readonly session: Session) {}
+  commit(): void { this.done = true; this.session.commit(); }
+  rollback(): void { this.done = true; this.session.rollback(); }
+  get isActive(): boolean { return !this.done; }
+  [Symbol.dispose](): void { if (!this.done) this.rollback(); }
+}
+
+function requireMapper(cls: unknown, where: string): Mapper {
+  const m = mapperOf(cls);
+  if (!m) throw new ArgumentError(`${where} takes a mapped class, got ${describe(cls)}. Decorate it with @mapped. [ORM115]`, { code: "ORM115" });
+  return m;
+}
+
+function normalizeIdent(mapper: Mapper, ident: unknown): unknown[] {
+  const pkProps = mapper.primaryKeyProps;
+  if (Array.isArray(ident)) {
+    if (ident.length !== pkProps.length) throw new ArgumentError(`session.get(${mapper.name}, ...) needs ${pkProps.length} primary key value(s) (${pkProps.map((p) => p.key).join(", ")}), got ${ident.length}.`);
+    return ident;
+  }
+  if (ident !== null && typeof ident === "object" && !(ident instanceof Date)) {
+    return pkProps.map((p) => {
+      if (!(p.key in (ident as object))) throw new ArgumentError(`session.get(${mapper.name}, {...}) is missing primary key ${JSON.stringify(p.key)}.`);
+      return (ident as any)[p.key];
+    });
+  }
+  if (pkProps.length !== 1) throw new ArgumentError(`${mapper.name} has a composite primary key: pass [${pkProps.map((p) => p.key).join(", ")}] or an object.`);
+  if (ident === undefined || typeof ident === "function" || typeof ident === "symbol") throw new ArgumentError(`session.get(${mapper.name}, ${describe(ident)}): pass the primary key value.`);
+  return [ident];
+}
+
+export interface SessionMaker {
+  (options?: SessionOptions): Session;
+  readonly [ormKind]: "SessionMaker";
+  /** Runs fn with a new session in a transaction (commit on return, rollback on throw), then closes it. */
+  begin<T>(fn: (session: Session) => T): T;
+  configure(options: SessionOptions): void;
+}
+
+/**
+ * A session factory, callable without `new`.
+ * @example const Session = sessionmaker({ bind: engine }); const session = Session();
+ */
+export function sessionmaker(options: SessionOptions = {}): SessionMaker {
+  let config = { ...options };
+  const maker = ((overrides: SessionOptions = {}) => {
+    const s = new Session({ ...config, ...overrides });
+    s.maker = maker;
+    return s;
+  }) as SessionMaker;
+  Object.defineProperty(maker, ormKind, { value: "SessionMaker" });
+  maker.begin = <T>(fn: (session: Session) => T): T => {
+    const s = maker();
+    try { return s.begin(() => fn(s)); } finally { s.close(); }
+  };
+  maker.configure = (o: SessionOptions) => { config = { ...config, ...o }; };
+  return maker;
+}
+void setLoaded;

@@ -1,0 +1,48 @@
+/**
+ * The user-facing loader options: joinedload(User.posts),
+ * selectinload(User.posts).joinedload(Post.tags), lazyload, raiseload, noload.
+ * Each is a path of relationship attributes with a strategy per step.
+ */
+import { ormKind } from "../util/kind";
+import { ArgumentError } from "../errors/errors";
+import { describe } from "../sql/coerce";
+import { RelationshipAttribute } from "./mapper";
+import type { LazyStrategy } from "./relationship";
+
+export interface LoaderStep { readonly attr: RelationshipAttribute; readonly strategy: LazyStrategy }
+
+export class LoaderOption {
+  constructor(readonly steps: readonly LoaderStep[]) {}
+  get [ormKind](): "LoaderOption" { return "LoaderOption"; }
+  private then(attr: unknown, strategy: LazyStrategy, name: string): LoaderOption {
+    const a = checkAttr(attr, name);
+    const last = this.steps[this.steps.length - 1]!;
+    const target = last.attr.property.target;
+    if (a.mapper !== target) throw new ArgumentError(`${name}(${a}) can't follow ${last.attr}: it must be a relationship of ${target.name}.`);
+    return new LoaderOption([...this.steps, { attr: a, strategy }]);
+  }
+  joinedload(attr: unknown): LoaderOption { return this.then(attr, "joined", "joinedload"); }
+  selectinload(attr: unknown): LoaderOption { return this.then(attr, "selectin", "selectinload"); }
+  lazyload(attr: unknown): LoaderOption { return this.then(attr, "select", "lazyload"); }
+  raiseload(attr: unknown): LoaderOption { return this.then(attr, "raise", "raiseload"); }
+  noload(attr: unknown): LoaderOption { return this.then(attr, "noload", "noload"); }
+}
+
+function checkAttr(attr: unknown, name: string): RelationshipAttribute {
+  if (!(attr instanceof RelationshipAttribute)) throw new ArgumentError(`${name}() takes a relationship attribute such as User.posts, got ${describe(attr)}.`);
+  return attr;
+}
+function option(strategy: LazyStrategy, name: string) {
+  return (attr: unknown): LoaderOption => new LoaderOption([{ attr: checkAttr(attr, name), strategy }]);
+}
+
+/** Load the relationship in the same SELECT with a LEFT OUTER JOIN. @example select(User).options(joinedload(User.posts)) */
+export const joinedload = option("joined", "joinedload");
+/** Load the relationship with one more SELECT ... WHERE key IN (...) for all parents. @example select(User).options(selectinload(User.posts)) */
+export const selectinload = option("selectin", "selectinload");
+/** Load on first access (the default). @example select(User).options(lazyload(User.posts)) */
+export const lazyload = option("select", "lazyload");
+/** Raise on access instead of emitting SQL. @example select(User).options(raiseload(User.posts)) */
+export const raiseload = option("raise", "raiseload");
+/** Never load: the attribute stays empty. @example select(User).options(noload(User.posts)) */
+export const noload = option("noload", "noload");

@@ -1,0 +1,284 @@
+/**
+ * Plans and runs a flush: cascades (save-update, delete, delete-orphan), key
+ * synchronization along relationships, dependency order between tables and
+ * rows, then persistence.ts emits the SQL. Atomic: on any error the savepoint
+ * is rolled back, in-memory changes the flush made are undone, and the session
+ * demands rollback(). Called only by session.ts.
+ */
+import { CircularDependencyError, InvalidRequestError } from "../errors/errors";
+import type { TableObject } from "../schema/table";
+import { stateOf, type InstanceState } from "./instance-state";
+import type { Mapper } from "./mapper";
+import type { RelationshipProperty } from "./relationship";
+import { quiet, type InstrumentedList } from "./collections";
+import { readRelationship, NULL_MARK, describeState } from "./attributes";
+import { dispatchSession } from "../events/registry";
+import { Persister, type UndoLog } from "./persistence";
+import type { Session } from "./session";
+
+/** Where a row's foreign key comes from at flush: a parent object (its key), or null. */
+type SyncSource = { rel: RelationshipProperty; parent: InstanceState | null; /** parent's columns are on the "local" side of rel.pairs */ parentIsLocal: boolean };
+
+export interface FlushContext {
+  readonly inserts: InstanceState[];
+  readonly updates: InstanceState[];
+  readonly deletes: InstanceState[];
+}
+
+function items(st: InstanceState, rel: RelationshipProperty): object[] {
+  const v = st.dict[rel.key];
+  if (v === undefined || v === null) return [];
+  return rel.uselist ? [...quiet.raw(v as InstrumentedList)] : [v as object];
+}
+
+export function flush(session: Session): void {
+  if (session.newStates.size === 0 && session.deletedStates.size === 0 && !anyDirty(session)) return;
+  session.flushing = true;
+  const undo: UndoLog = [];
+  let savepoint: string | undefined;
+  try {
+    dispatchSession(session, "before_flush", undefined, undefined);
+    for (const st of [...session.newStates, ...session.deletedStates]) st.mapper.registry.configure();
+
+    // 1. save-update cascade, at flush time too: objects reachable from the session join it.
+    for (const st of [...session.newStates, ...identityStates(session)]) cascadeSave(session, st);
+
+    // 2. deletes: cascade along "delete", unlink or load children otherwise.
+    const deletes = new Set<InstanceState>();
+    const syncs = new Map<InstanceState, SyncSource[]>();
+    const addSync = (child: InstanceState, s: SyncSource) => { let l = syncs.get(child); if (!l) syncs.set(child, (l = [])); l.push(s); };
+    const m2mDeletesFor: InstanceState[] = [];
+    const markDelete = (st: InstanceState) => {
+      if (deletes.has(st)) return;
+      if (st.key === undefined) { if (st.session === session) { session.newStates.delete(st); st.session = undefined; } return; }
+      deletes.add(st);
+      for (const rel of st.mapper.relationshipList) {
+        if (rel.viewonly) continue;
+        if (rel.cascade.delete) {
+          for (const child of items(st, rel).concat(st.key !== undefined && !(rel.key in st.dict) ? loadedItems(st, rel) : [])) { const cst = stateOf(child)!; markDelete(cst); }
+        } else if (rel.direction === "ONETOMANY" && !rel.passiveDeletes) {
+          for (const child of rel.key in st.dict ? items(st, rel) : loadedItems(st, rel)) {
+            const cst = stateOf(child)!;
+            addSync(cst, { rel, parent: null, parentIsLocal: true });
+          }
+        }
+        if (rel.direction === "MANYTOMANY") m2mDeletesFor.push(st);
+      }
+    };
+    for (const st of session.deletedStates) markDelete(st);
+
+    // 3. relationship history → key syncs, orphans and association rows.
+    const assocInsert = new Map<string, { table: TableObject; row: Map<string, () => unknown> }>();
+    const assocDelete = new Map<string, { table: TableObject; row: Map<string, () => unknown> }>();
+    const orphans: InstanceState[] = [];
+    const candidates = [...session.newStates, ...identityStates(session)];
+    for (const st of candidates) {
+      if (deletes.has(st)) continue;
+      for (const rel of st.mapper.relationshipList) {
+        if (rel.viewonly) continue;
+        const h = st.relHistory?.get(rel.key);
+        const pendingAll = st.key === undefined && rel.key in st.dict;
+        if (!h && !pendingAll) continue;
+        const added = pendingAll ? items(st, rel) : [...(h?.added ?? [])].filter((x) => x !== NULL_MARK);
+        const removed = [...(h?.removed ?? [])].filter((x) => x !== NULL_MARK);
+        if (rel.direction === "MANYTOONE") {
+          const value = st.dict[rel.key] as object | null | undefined;
+          if (h || value) addSync(st, { rel, parent: value ? stateOf(value)! : null, parentIsLocal: false });
+          if (rel.cascade.deleteOrphan) for (const old of removed) orphanCheck(old);
+        } else if (rel.direction === "ONETOMANY") {
+          for (const child of removed) {
+            const cst = stateOf(child)!;
+            if (rel.cascade.deleteOrphan) orphans.push(cst);
+            else addSync(cst, { rel, parent: null, parentIsLocal: true });
+          }
+          for (const child of added) addSync(stateOf(child)!, { rel, parent: st, parentIsLocal: true });
+        } else {
+          for (const child of added) assocRow(assocInsert, assocDelete, rel, st, stateOf(child)!);
+          for (const child of removed) assocRow(assocDelete, assocInsert, rel, st, stateOf(child)!);
+        }
+      }
+    }
+    function orphanCheck(_obj: object) { /* many-to-one delete-orphan: handled when the parent collection reports removal */ }
+    for (const cst of orphans) {
+      // An orphan re-parented elsewhere in this flush is not deleted.
+      const reparented = (syncs.get(cst) ?? []).some((s) => s.parent !== null);
+      if (!reparented) markDelete(cst);
+    }
+
+    // 4. who is written: pending rows, changed rows, rows whose keys change.
+    const inserts = [...session.newStates].filter((st) => !deletes.has(st));
+    const updates: InstanceState[] = [];
+    for (const st of identityStates(session)) {
+      if (deletes.has(st) || st.key === undefined) continue;
+      if (st.isDirty() || syncs.has(st)) updates.push(st);
+    }
+    for (const st of syncs.keys()) if (st.key !== undefined && !deletes.has(st) && !updates.includes(st) && st.session === session) updates.push(st);
+
+    const ctx: FlushContext = { inserts, updates, deletes: [...deletes] };
+    const conn = session.connection();
+    savepoint = conn.savepoint();
+    const persister = new Persister(session, conn, undo);
+
+    // 5. inserts and updates, table by table in foreign-key order; rows ordered within a table.
+    const tables = tableOrder(session, [...inserts, ...updates, ...deletes]);
+    const applySyncs = (st: InstanceState) => {
+      for (const s of syncs.get(st) ?? []) {
+        if (s.parentIsLocal) {
+          // one-to-many: child's remote columns ← parent's local columns
+          for (const [local, remote] of s.rel.pairs) {
+            const value = s.parent ? persister.valueOf(s.parent, local) : null;
+            persister.setValue(st, st.mapper.keyOfColumn(remote), value);
+          }
+        } else {
+          // many-to-one: row's local columns ← parent's remote columns
+          for (const [local, remote] of s.rel.pairs) {
+            const value = s.parent ? persister.valueOf(s.parent, remote) : null;
+            persister.setValue(st, st.mapper.keyOfColumn(local), value);
+          }
+        }
+      }
+    };
+    for (const table of tables) {
+      const ins = orderRows(inserts.filter((st) => st.mapper.table === table), syncs);
+      for (const st of ins) { applySyncs(st); persister.insert(st); }
+      for (const st of updates.filter((s) => s.mapper.table === table)) { applySyncs(st); persister.update(st); }
+    }
+    // 6. association rows, then deletes (dependents first).
+    for (const st of m2mDeletesFor) persister.deleteAssociations(st);
+    for (const { table, row } of assocDelete.values()) persister.deleteAssociation(table, row);
+    for (const { table, row } of assocInsert.values()) persister.insertAssociation(table, row);
+    for (const table of [...tables].reverse()) {
+      const dels = orderRows([...deletes].filter((st) => st.mapper.table === table), syncs, deletes).reverse();
+      for (const st of dels) persister.delete(st);
+    }
+
+    dispatchSession(session, "after_flush", ctx);
+    conn.releaseSavepoint(savepoint);
+    savepoint = undefined;
+
+    // 7. bookkeeping: pending → persistent, deleted → detached, snapshots committed.
+    for (const st of inserts) {
+      session.newStates.delete(st);
+      const pk = st.mapper.primaryKeyProps.map((p) => st.dict[p.key]);
+      st.key = st.mapper.identityKey(pk);
+      st.identity = pk;
+      if (st.key === undefined) throw new InvalidRequestError(`Instance ${describeState(st)} has a NULL primary key after INSERT; give it a value or use an integer primary key.`);
+      session.identityMap.set(st.key, st.obj);
+      session.txInserted.add(st);
+    }
+    for (const st of [...inserts, ...updates, ...candidates]) st.commitAll();
+    for (const st of deletes) {
+      session.deletedStates.delete(st);
+      if (st.key !== undefined) session.identityMap.delete(st.key);
+      st.session = undefined;
+      st.deleted = false;
+      st.wasDeleted = true;
+      session.txDeleted.add(st);
+    }
+    dispatchSession(session, "after_flush_postexec", ctx);
+  } catch (err) {
+    // Nothing of this flush stays: neither in the database nor in the objects.
+    try {
+      if (savepoint) { const conn = session.connection(); conn.rollbackToSavepoint(savepoint); }
+    } catch { /* the original error matters more */ }
+    for (let i = undo.length - 1; i >= 0; i--) {
+      const [st, key, had, old] = undo[i]!;
+      if (had) st.dict[key] = old; else delete st.dict[key];
+    }
+    session.markFailed(err);
+    throw err;
+  } finally {
+    session.flushing = false;
+  }
+}
+
+function anyDirty(session: Session): boolean {
+  for (const obj of session.identityMap.values()) { const st = stateOf(obj)!; if (st.modified || st.relHistory?.size) return true; }
+  return false;
+}
+function identityStates(session: Session): InstanceState[] { return [...session.identityMap.values()].map((o) => stateOf(o)!); }
+
+function loadedItems(st: InstanceState, rel: RelationshipProperty): object[] {
+  if (st.session === undefined) return [];
+  readRelationship(st, rel);
+  return items(st, rel);
+}
+
+function cascadeSave(session: Session, st: InstanceState): void {
+  for (const rel of st.mapper.relationshipList) {
+    if (!rel.cascade.saveUpdate || !(rel.key in st.dict)) continue;
+    for (const item of items(st, rel)) {
+      const ist = stateOf(item);
+      if (ist && ist.session === undefined && !ist.wasDeleted) {
+        session.add(item);
+        cascadeSave(session, ist);
+      }
+    }
+  }
+}
+
+/** An association row keyed so that both sides of a backref pair produce it once; added+removed cancel. */
+function assocRow(into: Map<string, { table: TableObject; row: Map<string, () => unknown> }>, opposite: Map<string, unknown>, rel: RelationshipProperty, parent: InstanceState, child: InstanceState): void {
+  const table = rel.secondary!;
+  const getters = new Map<string, () => unknown>();
+  for (const [p, s] of rel.secondaryLocal) getters.set(s.name, () => parent.dict[parent.mapper.keyOfColumn(p)]);
+  for (const [t, s] of rel.secondaryRemote) getters.set(s.name, () => child.dict[child.mapper.keyOfColumn(t)]);
+  // In the association table's column order, so both sides of a pair give one statement shape.
+  const row = new Map(table.columns.filter((c) => getters.has(c.name)).map((c) => [c.name, getters.get(c.name)!] as const));
+  const id = `${table.name}|${[...row.keys()].sort().map((k) => `${k}=${identityOf(k, rel, parent, child)}`).join("|")}`;
+  if (opposite.has(id)) { opposite.delete(id); return; }
+  into.set(id, { table, row });
+}
+let objIds = new WeakMap<object, number>();
+let objSeq = 0;
+function identityOf(col: string, rel: RelationshipProperty, parent: InstanceState, child: InstanceState): string {
+  const owner = rel.secondaryLocal.some(([, s]) => s.name === col) ? parent : child;
+  let id = objIds.get(owner.obj);
+  if (id === undefined) objIds.set(owner.obj, (id = ++objSeq));
+  return `#${id}`;
+}
+void objIds;
+
+/** Tables with rows to write, parents before children (from the MetaData's foreign keys). */
+function tableOrder(session: Session, states: InstanceState[]): TableObject[] {
+  const tables = new Set(states.map((s) => s.mapper.table));
+  const md = states[0]?.mapper.table.metadata;
+  if (!md) return [];
+  return md.sortedTables.filter((t) => tables.has(t)).concat([...tables].filter((t) => !md.tables.has(t.name)));
+}
+
+/** Orders rows of one table so that a row comes after the rows it refers to (self-referential tables). */
+function orderRows(rows: InstanceState[], syncs: Map<InstanceState, SyncSource[]>, within?: Set<InstanceState>): InstanceState[] {
+  if (rows.length < 2) return rows;
+  const set = new Set(rows);
+  const deps = new Map<InstanceState, InstanceState[]>();
+  for (const st of rows) {
+    const d: InstanceState[] = [];
+    for (const s of syncs.get(st) ?? []) if (s.parent && set.has(s.parent) && s.parent !== st) d.push(s.parent);
+    if (within) {
+      // deletes: a row that refers to another deleted row of this table goes first (reverse later)
+      for (const rel of st.mapper.relationshipList) {
+        if (rel.direction !== "MANYTOONE" || !(rel.key in st.dict)) continue;
+        const p = st.dict[rel.key] as object | null;
+        const pst = p ? stateOf(p) : undefined;
+        if (pst && set.has(pst) && pst !== st) d.push(pst);
+      }
+    }
+    deps.set(st, d);
+  }
+  if (![...deps.values()].some((d) => d.length)) return rows;
+  const out: InstanceState[] = [];
+  const mark = new Map<InstanceState, 1 | 2>();
+  const visit = (st: InstanceState, path: InstanceState[]) => {
+    const m = mark.get(st);
+    if (m === 2) return;
+    if (m === 1) throw new CircularDependencyError(`Circular dependency between rows of ${st.mapper.table.name}: ${[...path, st].map(describeState).join(" → ")}. Break the cycle (set one side after a flush), or use postUpdate.`);
+    mark.set(st, 1);
+    for (const d of deps.get(st)!) visit(d, [...path, st]);
+    mark.set(st, 2);
+    out.push(st);
+  };
+  for (const st of rows) visit(st, []);
+  return out;
+}
+export type { Mapper };
