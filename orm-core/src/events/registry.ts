@@ -72,7 +72,7 @@ function run(key: object, name: string, args: unknown[]): void {
  */
 export const event = {
   listen: listen as {
-    <K extends keyof MapperEvents>(target: Function, name: K, fn: MapperEvents[K], options?: { once?: boolean }): void;
+    <C extends abstract new (...a: any) => any, K extends keyof MapperEvents>(target: C, name: K, fn: (mapper: unknown, connection: Parameters<MapperEvents[K]>[1], target: InstanceType<C>) => void, options?: { once?: boolean }): void;
     <K extends keyof SessionEvents>(target: object, name: K, fn: SessionEvents[K], options?: { once?: boolean }): void;
     (target: object, name: "set", fn: AttributeEvents["set"], options?: { retval?: boolean; once?: boolean }): void;
   },

@@ -7,7 +7,7 @@
 import { ArgumentError } from "../errors/errors";
 import { RelationshipProperty, relationship, type CascadeSet, type RelationshipOptions } from "../orm/relationship";
 import { instrumentRelationship } from "../orm/attributes";
-import type { Mapper } from "../orm/mapper";
+import { RelationshipAttribute, type Mapper } from "../orm/mapper";
 import type { Registry } from "./declarative";
 import { relationshipSpecsOf } from "./declarative";
 import type { TableColumn } from "../schema/table";
@@ -57,6 +57,8 @@ export function configureRegistry(registry: Registry): void {
         rel.target.relationships.set(name, backRel);
         (rel.target.relationshipKeys as string[]).push(name);
         instrumentRelationship(Object.getPrototypeOf(rel.target.cls).prototype, name);
+        // The class-level attribute too (type it with `declare static subordinates: RelationshipAttribute<Employee[]>`).
+        Object.defineProperty(rel.target.cls, name, { value: new RelationshipAttribute(rel.target, name), configurable: true });
         deriveBackref(backRel, rel);
         rel.back = backRel; backRel.back = rel;
       } else if (o.backPopulates) {

@@ -164,7 +164,8 @@ export function mapped<C extends abstract new (...args: any) => any>(cls: C, _co
   Object.defineProperty(cls, fromElement, { value: () => mapper.table.node });
   Object.defineProperty(cls, tableTarget, { value: () => mapper.tableTarget() });
   instrumentClass(base.prototype, mapper);
-  applyClassDecorations(cls, mapper);
+  // Decorator metadata reaches the class only after class decorators ran: read it from the context.
+  applyClassDecorations(cls, mapper, (_context?.metadata ?? (cls as any)[(Symbol as any).metadata]) as Record<symbol, unknown> | undefined);
   info.registry.register(mapper);
   return cls;
 }

@@ -60,8 +60,7 @@ export function validates(...keys: string[]) {
 }
 
 /** Called by @mapped: class-level hybrid expressions and validators. */
-export function applyClassDecorations(cls: Function, mapper: Mapper): void {
-  const md = (cls as any)[(Symbol as any).metadata] as Record<symbol, unknown> | undefined;
+export function applyClassDecorations(cls: Function, mapper: Mapper, md: Record<symbol, unknown> | undefined): void {
   if (!md) return;
   for (const h of (md[hybridsKey] as HybridInfo[] | undefined) ?? []) {
     mapper.hybrids.add(h.name);

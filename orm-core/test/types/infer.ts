@@ -1,0 +1,78 @@
+/**
+ * Type tests, checked by `tsc -p orm-core/test/types` (npm run typecheck).
+ * Each `Expect<Equal<...>>` fails to compile when a rule breaks; each
+ * `@ts-expect-error` fails when a misuse stops being an error.
+ */
+import {
+  declarativeBase, mapped, Column, Integer, String, DateTime, Boolean, Numeric, JSON, ForeignKey, relationship, select,
+  createEngine, sessionmaker, BigInteger, type ColumnElement, type InstrumentedAttribute, type RelationshipAttribute,
+} from "../../src/index";
+
+type Equal<X, Y> = (<T>() => T extends X ? 1 : 2) extends (<T>() => T extends Y ? 1 : 2) ? true : false;
+type Expect<T extends true> = T;
+
+const Base = declarativeBase();
+
+@mapped
+class User extends Base.model("users", {
+  id: Column(Integer, { primaryKey: true }),
+  name: Column(String(50), { nullable: false }),
+  email: Column(String(100)),
+  active: Column(Boolean),
+  balance: Column(Numeric),
+  big: Column(BigInteger({ asBigInt: true })),
+  created: Column(DateTime),
+  prefs: Column(JSON),
+  posts: relationship<Post[]>("Post", { backPopulates: "author" }),
+}) {}
+
+@mapped
+class Post extends Base.model("posts", {
+  id: Column(Integer, { primaryKey: true }),
+  user_id: Column(Integer, ForeignKey("users.id")),
+  author: relationship<User>("User", { backPopulates: "posts" }),
+}) {}
+
+declare const u: User;
+declare const p: Post;
+export type Tests = [
+  Expect<Equal<User["id"], number>>,
+  Expect<Equal<User["name"], string>>,
+  Expect<Equal<User["email"], string | null>>,
+  Expect<Equal<User["active"], boolean | null>>,
+  Expect<Equal<User["balance"], string | null>>,
+  Expect<Equal<User["big"], bigint | null>>,
+  Expect<Equal<User["created"], Date | null>>,
+  Expect<Equal<User["posts"], Post[]>>,
+  Expect<Equal<Post["author"], User | null>>,
+  Expect<Equal<typeof User.name, InstrumentedAttribute<string>>>,
+  Expect<Equal<typeof User.email, InstrumentedAttribute<string | null>>>,
+  Expect<Equal<typeof User.posts, RelationshipAttribute<Post[]>>>,
+];
+
+const engine = createEngine("sqlite:///:memory:");
+const session = sessionmaker({ bind: engine })();
+const users = session.scalars(select(User)).all();
+const names = session.execute(select(User.name, User.id)).all();
+export type ResultTests = [
+  Expect<Equal<typeof users, User[]>>,
+  Expect<Equal<(typeof names)[number][0], string>>,
+  Expect<Equal<(typeof names)[number][1], number>>,
+  Expect<Equal<ReturnType<typeof session.get<User>>, User | null>>,
+];
+const cond: ColumnElement<boolean> = User.name.like("A%");
+void cond; void u; void p;
+
+new User({ name: "x", posts: [new Post()] });
+// @ts-expect-error unknown attribute in the constructor
+new User({ nmae: "x" });
+// @ts-expect-error wrong value type for a column
+new User({ name: 5 });
+// @ts-expect-error name is NOT NULL, so null is not assignable
+u.name = null;
+// @ts-expect-error comparing a string column with a number
+User.name.eq(5);
+// @ts-expect-error a collection is not a scalar
+p.author = [u];
+// @ts-expect-error Column() needs a type first
+Column({ primaryKey: true });
