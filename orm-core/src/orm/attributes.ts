@@ -226,11 +226,13 @@ export function describeState(st: InstanceState): string {
 /** Creates the state of a new (transient) instance and applies constructor keyword values. */
 export function initInstance(obj: object, mapper: Mapper, init: Record<string, unknown> | undefined): void {
   const st = new InstanceState(obj, mapper);
-  Object.defineProperty(obj, stateKey, { value: st, enumerable: false, configurable: true });
+  // A symbol key: invisible to Object.keys / JSON.stringify / for-in, and cheaper than defineProperty.
+  (obj as any)[stateKey] = st;
   if (init === undefined || init === null) return;
   if (typeof init !== "object") throw new TypeError(`new ${mapper.name}() takes an object of attribute values, e.g. new ${mapper.name}({ ... }).`);
-  for (const [k, v] of Object.entries(init)) {
-    if (!mapper.columnPropByKey.has(k) && !mapper.relationshipKeys.includes(k) && !(k in obj)) {
+  for (const k in init) {
+    const v = init[k];
+    if (!mapper.isAttribute(k) && !(k in obj)) {
       throw new TypeError(`${JSON.stringify(k)} is an invalid keyword argument for ${mapper.name}: its attributes are ${[...mapper.columnPropByKey.keys(), ...mapper.relationshipKeys].join(", ")}.`);
     }
     (obj as any)[k] = v;

@@ -64,8 +64,8 @@ export class InstanceState {
     this.relHistory = undefined;
   }
   expireAll(): void {
-    for (const prop of this.mapper.columnProps) delete this.dict[prop.key];
-    for (const rel of this.mapper.relationshipList) delete this.dict[rel.key];
+    // Fresh objects rather than deletes: deleting keys turns objects into slow dictionaries.
+    this.dict = Object.create(null);
     this.committed = Object.create(null);
     this.allExpired = true;
     this.expired.clear();

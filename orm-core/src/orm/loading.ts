@@ -151,7 +151,7 @@ export function instanceFromRow(session: Session, mapper: Mapper, row: readonly 
   }
   const obj = Object.create(mapper.cls.prototype) as object;
   const st = new InstanceState(obj, mapper);
-  Object.defineProperty(obj, stateKey, { value: st, enumerable: false, configurable: true });
+  (obj as any)[stateKey] = st;
   for (let i = 0; i < props.length; i++) {
     const v = processValue(props[i]!.column.node, row[start + i]);
     st.dict[props[i]!.key] = v;

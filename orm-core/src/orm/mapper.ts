@@ -130,8 +130,18 @@ export class Mapper {
     this.entity = this.entityNode(table.node, cls);
   }
 
-  get relationshipList(): RelationshipProperty[] { return [...this.relationships.values()]; }
-  get primaryKeyProps(): ColumnProp[] { return this.columnProps.filter((p) => p.column.primaryKey); }
+  private relList: RelationshipProperty[] | undefined;
+  private relListSize = -1;
+  /** Relationships as an array (cached: the flush and loaders walk it per object). */
+  get relationshipList(): RelationshipProperty[] {
+    if (this.relListSize !== this.relationships.size) { this.relList = [...this.relationships.values()]; this.relListSize = this.relationships.size; }
+    return this.relList!;
+  }
+  private pkProps: ColumnProp[] | undefined;
+  get primaryKeyProps(): ColumnProp[] { return (this.pkProps ??= this.columnProps.filter((p) => p.column.primaryKey)); }
+  get hasServerDefaults(): boolean { return this.columnProps.some((p) => p.column.serverDefault !== undefined); }
+  /** Attribute keys accepted by the constructor. */
+  isAttribute(key: string): boolean { return this.columnPropByKey.has(key) || this.relationships.has(key) || this.relationshipKeys.includes(key); }
   keyOfColumn(column: TableColumn): string {
     const key = this.keyByColumn.get(column);
     if (key === undefined) throw new ArgumentError(`Column ${column.fullname} is not mapped by ${this.name}.`);

@@ -55,7 +55,8 @@ export class Persister {
     const cols: TableColumn[] = [];
     const params: unknown[] = [];
     let autoPk: TableColumn | undefined;
-    const pk = table.primaryKey;
+    let shape = "I";
+    const pk = mapper.primaryKeyProps;
     for (const prop of mapper.columnProps) {
       const col = prop.column;
       let v = st.dict[prop.key];
@@ -74,14 +75,14 @@ export class Persister {
       }
       cols.push(col);
       params.push(bindValue(col, v));
+      shape += col.name.length + col.name;
     }
-    const shape = cols.map((c) => c.name).join(",");
-    const sql = cachedSql(table, `I:${shape}`, () => cols.length
+    const sql = cachedSql(table, shape, () => cols.length
       ? `INSERT INTO ${quoteIdentifier(table.name)} (${cols.map((c) => quoteIdentifier(c.name)).join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`
       : `INSERT INTO ${quoteIdentifier(table.name)} DEFAULT VALUES`);
     const res = this.conn.execute({ sql, parameters: params });
     if (autoPk) this.setValue(st, mapper.keyOfColumn(autoPk), res.lastrowid);
-    for (const prop of mapper.columnProps) if (prop.column.serverDefault !== undefined && st.dict[prop.key] === undefined) st.expired.add(prop.key);
+    if (mapper.hasServerDefaults) for (const prop of mapper.columnProps) if (prop.column.serverDefault !== undefined && st.dict[prop.key] === undefined) st.expired.add(prop.key);
     dispatchMapper(mapper, "after_insert", this.conn, st.obj);
   }
 

@@ -166,7 +166,7 @@ export function flush(session: Session): void {
       session.identityMap.set(st.key, st.obj);
       session.txInserted.add(st);
     }
-    for (const st of [...inserts, ...updates, ...candidates]) st.commitAll();
+    for (const st of candidates) st.commitAll(); // inserts and updates are among the candidates
     for (const st of deletes) {
       session.deletedStates.delete(st);
       if (st.key !== undefined) session.identityMap.delete(st.key);
@@ -250,6 +250,9 @@ function tableOrder(session: Session, states: InstanceState[]): TableObject[] {
 /** Orders rows of one table so that a row comes after the rows it refers to (self-referential tables). */
 function orderRows(rows: InstanceState[], syncs: Map<InstanceState, SyncSource[]>, within?: Set<InstanceState>): InstanceState[] {
   if (rows.length < 2) return rows;
+  // Only a table whose rows refer to rows of the same table needs ordering.
+  const table = rows[0]!.mapper.table;
+  if (!rows[0]!.mapper.relationshipList.some((r) => r.target?.table === table)) return rows;
   const set = new Set(rows);
   const deps = new Map<InstanceState, InstanceState[]>();
   for (const st of rows) {
