@@ -7,6 +7,7 @@ import { ormKind } from "../util/kind";
 import type { TableColumn, TableObject } from "../schema/table";
 import type { ExprNode, FromNode, TableNode, AliasNode } from "../sql/nodes";
 import { Integer } from "../schema/types";
+import type { CascadeSet } from "../mapping/cascade";
 import type { Mapper } from "./mapper";
 
 export type LazyStrategy = "select" | "joined" | "selectin" | "raise" | "raise_on_sql" | "noload" | "immediate" | "subquery" | "dynamic" | "write_only";
@@ -55,9 +56,6 @@ export function isRelationshipSpec(x: unknown): x is RelationshipSpec {
   return typeof x === "object" && x !== null && (x as any)[ormKind] === "RelationshipSpec";
 }
 
-export interface CascadeSet {
-  saveUpdate: boolean; merge: boolean; expunge: boolean; delete: boolean; deleteOrphan: boolean; refreshExpire: boolean;
-}
 
 /** A configured relationship. */
 export class RelationshipProperty {
