@@ -1,0 +1,19 @@
+// Smallest model that triggers ORM102: unknown back populates.
+import { declarativeBase, mapped, Column, Integer, String, ForeignKey, relationship } from "orm-core";
+
+export const Base = declarativeBase();
+
+@mapped
+export class User extends Base.model("users", {
+  id: Column(Integer, { primaryKey: true }),
+  name: Column(String(50)),
+  posts: relationship<Post[]>("Post", { backPopulates: "autor" }),
+}) {}
+
+@mapped
+export class Post extends Base.model("posts", {
+  id: Column(Integer, { primaryKey: true }),
+  title: Column(String(100)),
+  user_id: Column(Integer, ForeignKey("users.id")),
+  author: relationship<User>("User", { backPopulates: "posts" }),
+}) {}

@@ -1,0 +1,35 @@
+/**
+ * Every broken fixture, configured at run time, raises its ORM code with a
+ * message that names the fix. The language server's test walks the same
+ * fixtures and expects the same codes at `anchor`.
+ */
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const root = path.join(__dirname, "..", "..", "models", "broken");
+const compiled = path.join(__dirname, "..", "models", "broken");
+
+test("there is one broken fixture for each of ORM101 to ORM116", () => {
+  const codes = fs.readdirSync(root).map((d) => d.slice(0, 6)).sort();
+  assert.deepEqual(codes, Array.from({ length: 16 }, (_, i) => `ORM${101 + i}`));
+});
+
+for (const dir of fs.readdirSync(root).sort()) {
+  const expected = JSON.parse(fs.readFileSync(path.join(root, dir, "expected.json"), "utf8"));
+  test(`${dir}: configuring the model raises ${expected.code}`, () => {
+    let err: unknown;
+    try {
+      const mod = require(path.join(compiled, dir, "models.js"));
+      mod.Base.registry.configure();
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err instanceof Error, "configure() should have thrown");
+    const e = err as Error & { code?: string };
+    assert.equal(e.code, expected.code, e.message);
+    assert.ok(e.message.includes(expected.messageIncludes), `message should include ${JSON.stringify(expected.messageIncludes)}: ${e.message}`);
+    assert.ok(e.message.endsWith(`[${expected.code}]`), e.message);
+  });
+}
