@@ -35,19 +35,26 @@ export interface SessionEvents {
   after_begin: (session: any, transaction: unknown, connection: Connection) => void;
 }
 
+export interface EngineEvents {
+  /** Before a statement runs (statement text and bound parameters). */
+  before_cursor_execute: (connection: unknown, cursor: unknown, statement: string, parameters: readonly unknown[], context: unknown, executemany: boolean) => void;
+}
+
 export interface AttributeEvents {
   /** A value is assigned to the attribute; with `{ retval: true }` the listener's return value is stored. */
   set: (target: any, value: any, oldvalue: any, initiator: unknown) => unknown;
 }
 
-export type EventName = keyof MapperEvents | keyof SessionEvents | keyof AttributeEvents;
+export type EventName = keyof MapperEvents | keyof SessionEvents | keyof AttributeEvents | keyof EngineEvents;
 
 export const MAPPER_EVENTS: readonly (keyof MapperEvents)[] = ["before_insert", "after_insert", "before_update", "after_update", "before_delete", "after_delete"];
 export const SESSION_EVENTS: readonly (keyof SessionEvents)[] = ["before_flush", "after_flush", "after_flush_postexec", "before_commit", "after_commit", "after_rollback", "after_begin"];
 export const ATTRIBUTE_EVENTS: readonly (keyof AttributeEvents)[] = ["set"];
+export const ENGINE_EVENTS: readonly (keyof EngineEvents)[] = ["before_cursor_execute"];
 
 /** Every event name with a one-line description (completion and hover in the editor). */
-export const EVENT_NAMES: Readonly<Record<EventName, { target: "mapper" | "session" | "attribute"; doc: string }>> = {
+export const EVENT_NAMES: Readonly<Record<EventName, { target: "mapper" | "session" | "attribute" | "engine"; doc: string }>> = {
+  before_cursor_execute: { target: "engine", doc: "(connection, cursor, statement, parameters, context, executemany): before a statement runs" },
   before_insert: { target: "mapper", doc: "(mapper, connection, target): before an INSERT of target" },
   after_insert: { target: "mapper", doc: "(mapper, connection, target): after the INSERT; primary key set" },
   before_update: { target: "mapper", doc: "(mapper, connection, target): before an UPDATE of a changed target" },

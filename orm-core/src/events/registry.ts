@@ -6,7 +6,7 @@ import { ormKind } from "../util/kind";
 import { ArgumentError } from "../errors/errors";
 import { suggest } from "../util/suggest";
 import { describe } from "../sql/coerce";
-import { ATTRIBUTE_EVENTS, MAPPER_EVENTS, SESSION_EVENTS, type AttributeEvents, type MapperEvents, type SessionEvents } from "./catalog";
+import { ATTRIBUTE_EVENTS, ENGINE_EVENTS, MAPPER_EVENTS, SESSION_EVENTS, type AttributeEvents, type EngineEvents, type MapperEvents, type SessionEvents } from "./catalog";
 
 type Listener = (...args: any[]) => unknown;
 interface Entry { fn: Listener; retval: boolean; once: boolean }
@@ -14,16 +14,18 @@ interface Entry { fn: Listener; retval: boolean; once: boolean }
 /** Listeners by target object (class, session, sessionmaker, Session, attribute) and event name. */
 const listeners = new WeakMap<object, Map<string, Entry[]>>();
 
-function kindOf(target: unknown): "mapper" | "session" | "attribute" {
+type Kind = "mapper" | "session" | "attribute" | "engine";
+function kindOf(target: unknown): Kind {
   const k = (target as any)?.[ormKind];
+  if (k === "Engine") return "engine";
   if (k === "MappedClass") return "mapper";
   if (k === "InstrumentedAttribute") return "attribute";
   if (k === "Session" || k === "SessionMaker" || (target as any)?.__isSessionClass) return "session";
-  throw new ArgumentError(`event.listen() target must be a mapped class, a session, a sessionmaker, Session, or a class attribute such as User.name; got ${describe(target)}.`);
+  throw new ArgumentError(`event.listen() target must be a mapped class, a session, a sessionmaker, Session, an engine, or a class attribute such as User.name; got ${describe(target)}.`);
 }
 
-function checkName(kind: "mapper" | "session" | "attribute", name: string): void {
-  const names: readonly string[] = kind === "mapper" ? MAPPER_EVENTS : kind === "session" ? SESSION_EVENTS : ATTRIBUTE_EVENTS;
+function checkName(kind: Kind, name: string): void {
+  const names: readonly string[] = kind === "mapper" ? MAPPER_EVENTS : kind === "session" ? SESSION_EVENTS : kind === "engine" ? ENGINE_EVENTS : ATTRIBUTE_EVENTS;
   if (!names.includes(name)) {
     const hint = suggest(String(name), names);
     throw new ArgumentError(`No ${kind} event named ${JSON.stringify(name)}.${hint ? ` Did you mean ${JSON.stringify(hint)}?` : ""} ${kind[0]!.toUpperCase() + kind.slice(1)} events: ${names.join(", ")}.`);
@@ -36,6 +38,13 @@ function listen(target: object, name: string, fn: Listener, options: { retval?: 
   if (typeof fn !== "function") throw new ArgumentError(`event.listen(target, ${JSON.stringify(name)}, fn) needs a listener function.`);
   const kind = kindOf(target);
   checkName(kind, name);
+  if (kind === "engine") {
+    // Engine events ride on the engine's statement hook.
+    const hook = (sql: string, params: readonly unknown[]) => { fn(null, null, sql, params, null, false); };
+    (hook as any).__listener = fn;
+    (target as any).listeners.push(hook);
+    return;
+  }
   const key = kind === "attribute" ? (target as any).mapper.cls : target;
   const evName = kind === "attribute" ? `set:${(target as any).key}` : name;
   let byName = listeners.get(key);
@@ -47,6 +56,13 @@ function listen(target: object, name: string, fn: Listener, options: { retval?: 
 
 function remove(target: object, name: string, fn: Listener): void {
   const kind = kindOf(target);
+  if (kind === "engine") {
+    const hooks = (target as any).listeners as ((...a: unknown[]) => void)[];
+    const i = hooks.findIndex((h) => (h as any).__listener === fn);
+    if (i < 0) throw new ArgumentError(`No listener ${fn.name || "(anonymous)"} for ${JSON.stringify(name)} on the engine to remove.`);
+    hooks.splice(i, 1);
+    return;
+  }
   const key = kind === "attribute" ? (target as any).mapper.cls : target;
   const evName = kind === "attribute" ? `set:${(target as any).key}` : name;
   const list = listeners.get(key)?.get(evName);
@@ -75,6 +91,7 @@ export const event = {
     <C extends abstract new (...a: any) => any, K extends keyof MapperEvents>(target: C, name: K, fn: (mapper: unknown, connection: Parameters<MapperEvents[K]>[1], target: InstanceType<C>) => void, options?: { once?: boolean }): void;
     <K extends keyof SessionEvents>(target: object, name: K, fn: SessionEvents[K], options?: { once?: boolean }): void;
     (target: object, name: "set", fn: AttributeEvents["set"], options?: { retval?: boolean; once?: boolean }): void;
+    (target: object, name: "before_cursor_execute", fn: EngineEvents["before_cursor_execute"]): void;
   },
   listensFor(target: object, name: string, options?: { retval?: boolean; once?: boolean }) {
     return <F extends Listener>(fn: F, _context?: unknown): F => { listen(target, name, fn, options); return fn; };

@@ -1,5 +1,7 @@
 /** inspect(obj): the object's state (transient / pending / persistent / deleted / detached) and identity. */
 import { ArgumentError } from "../errors/errors";
+import { ormKind } from "../util/kind";
+import type { Engine } from "../engine/engine";
 import { stateOf } from "./instance-state";
 import { mapperOf } from "./mapper";
 
@@ -16,7 +18,39 @@ export interface InstanceInspection {
   readonly modified: boolean;
 }
 
-export function inspect(obj: object): InstanceInspection {
+/** inspect(engine): what the database holds (SQLAlchemy's Inspector). */
+export interface Inspector {
+  getTableNames(): string[];
+  getColumns(table: string): { name: string; type: string; nullable: boolean; primaryKey: boolean; default: string | null }[];
+  getForeignKeys(table: string): { constrainedColumns: string[]; referredTable: string; referredColumns: string[] }[];
+}
+
+function inspectEngine(engine: Engine): Inspector {
+  const rows = (sql: string, params: unknown[] = []) => {
+    const conn = engine.connect();
+    try { return conn.execute({ sql, parameters: params }).rows; } finally { conn.close(); }
+  };
+  return {
+    getTableNames: () => rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => r[0] as string),
+    getColumns: (table) => rows("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?)", [table])
+      .map((r) => ({ name: r[0] as string, type: r[1] as string, nullable: !r[2], default: (r[3] as string | null) ?? null, primaryKey: (r[4] as number) > 0 })),
+    getForeignKeys: (table) => {
+      const byId = new Map<number, { constrainedColumns: string[]; referredTable: string; referredColumns: string[] }>();
+      for (const r of rows("SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?)", [table])) {
+        const fk = byId.get(r[0] as number) ?? { constrainedColumns: [], referredTable: r[1] as string, referredColumns: [] };
+        fk.constrainedColumns.push(r[2] as string);
+        fk.referredColumns.push(r[3] as string);
+        byId.set(r[0] as number, fk);
+      }
+      return [...byId.values()];
+    },
+  };
+}
+
+export function inspect(obj: Engine): Inspector;
+export function inspect(obj: object): InstanceInspection;
+export function inspect(obj: object): InstanceInspection | Inspector {
+  if ((obj as any)?.[ormKind] === "Engine") return inspectEngine(obj as Engine);
   const st = stateOf(obj);
   if (!st) {
     const m = mapperOf(obj);
