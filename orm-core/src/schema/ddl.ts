@@ -25,7 +25,13 @@ export function createTableSql(table: TableObject): string {
   const parts = table.columns.map(columnDdl);
   const pk = table.primaryKey;
   if (pk.length) parts.push(`PRIMARY KEY (${names(pk)})`);
-  // Constraints in declaration order: a column's FOREIGN KEY and UNIQUE, then table-level ones.
+  // SQLAlchemy's order is creation order: constraint objects passed to the table exist before
+  // the table does, column-level FOREIGN KEY / UNIQUE are made as each column is attached.
+  for (const cons of table.constraints) {
+    const prefix = cons.name ? `CONSTRAINT ${quoteIdentifier(cons.name)} ` : "";
+    if (cons.kind === "unique") parts.push(`${prefix}UNIQUE (${names(cons.columns.map((c) => table.resolveColumn(c, "UniqueConstraint")))})`);
+    else if (cons.kind === "check") parts.push(`${prefix}CHECK (${cons.sql})`);
+  }
   for (const col of table.columns) {
     for (const fk of col.foreignKeys) {
       const [tname, cname] = fk.targetFullname.split(".") as [string, string];
@@ -35,11 +41,6 @@ export function createTableSql(table: TableObject): string {
       parts.push(fk.options.name ? `CONSTRAINT ${quoteIdentifier(fk.options.name)} ${s}` : s);
     }
     if (col.unique && !col.index) parts.push(`UNIQUE (${quoteIdentifier(col.name)})`);
-  }
-  for (const cons of table.constraints) {
-    const prefix = cons.name ? `CONSTRAINT ${quoteIdentifier(cons.name)} ` : "";
-    if (cons.kind === "unique") parts.push(`${prefix}UNIQUE (${names(cons.columns.map((c) => table.resolveColumn(c, "UniqueConstraint")))})`);
-    else if (cons.kind === "check") parts.push(`${prefix}CHECK (${cons.sql})`);
   }
   return `CREATE TABLE ${quoteIdentifier(table.name)} (\n\t${parts.join(", \n\t")}\n)`;
 }

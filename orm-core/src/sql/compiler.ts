@@ -29,6 +29,22 @@ export function quoteIdentifier(name: string): string {
 
 type Froms = readonly FromNode[];
 
+/** Operator precedence (higher binds tighter), after SQLAlchemy's operators._PRECEDENCE. */
+const PREC: Record<string, number> = {
+  "*": 8, "/": 8, "%": 8, "||": 7, "+": 7, "-": 7,
+  CMP: 5, "=": 5, "!=": 5, "<": 5, "<=": 5, ">": 5, ">=": 5, LIKE: 5, "NOT LIKE": 5, IN: 5, "NOT IN": 5, IS: 5, "IS NOT": 5, BETWEEN: 5, ESCAPE: 5,
+  NOT: 4, AND: 3, OR: 2, UNARY: 9,
+};
+const ASSOCIATIVE = new Set(["+", "*", "||", "AND", "OR"]);
+function precedence(n: ExprNode): number {
+  switch (n.kind) {
+    case "binary": return PREC[n.op] ?? PREC.CMP!;
+    case "clauselist": return n.clauses.length < 2 ? 100 : n.op === "AND" ? PREC.AND! : n.op === "OR" ? PREC.OR! : 100;
+    case "unary": return n.prefix === "NOT" ? PREC.NOT! : n.postfix && !n.prefix ? PREC.CMP! : 100;
+    default: return 100;
+  }
+}
+
 export class SqlCompiler {
   private sql = "";
   private readonly params: unknown[] = [];
@@ -70,7 +86,7 @@ export class SqlCompiler {
       case "binary": return this.visitBinary(node);
       case "unary":
         if (node.prefix) this.write(node.prefix === "-" ? "-" : `${node.prefix} `);
-        this.visitOperand(node.element);
+        this.visitOperand(node.element, node.prefix === "NOT" ? PREC.NOT : PREC.UNARY);
         if (node.postfix) this.write(` ${node.postfix}`);
         return;
       case "clauselist": return this.visitList(node.clauses, node.op === "," ? ", " : ` ${node.op} `, node.op !== ",");
@@ -97,33 +113,34 @@ export class SqlCompiler {
   }
 
   private visitList(nodes: readonly ExprNode[], sep: string, group: boolean): void {
+    const prec = sep === " AND " ? PREC.AND : sep === " OR " ? PREC.OR : 0;
     nodes.forEach((n, i) => {
       if (i) this.write(sep);
-      if (group && (n.kind === "clauselist" && n.clauses.length > 1)) { this.write("("); this.visit(n); this.write(")"); }
-      else this.visit(n);
+      if (group) this.visitOperand(n, prec, i > 0); else this.visit(n);
     });
   }
 
-  /** Parenthesizes operands that are themselves operator expressions. */
-  private visitOperand(n: ExprNode): void {
-    const needs = n.kind === "binary" || (n.kind === "clauselist" && n.clauses.length > 1) || (n.kind === "unary" && !!n.prefix && n.prefix !== "-");
+  /** Parenthesizes an operand that binds more loosely than its operator, as SQLAlchemy does. */
+  private visitOperand(n: ExprNode, parent: number, right = false, associative = true): void {
+    const p = precedence(n);
+    const needs = p < parent || (p === parent && right && !associative);
     if (needs) { this.write("("); this.visit(n); this.write(")"); } else this.visit(n);
   }
 
   private visitBinary(node: BinaryNode): void {
+    const p = PREC[node.op] ?? PREC.CMP;
     if (node.op === "BETWEEN") {
       const [lo, hi] = (node.right as any).clauses as ExprNode[];
-      this.visitOperand(node.left); this.write(" BETWEEN "); this.visitOperand(lo!); this.write(" AND "); this.visitOperand(hi!);
+      this.visitOperand(node.left, p); this.write(" BETWEEN "); this.visitOperand(lo!, p, true, false); this.write(" AND "); this.visitOperand(hi!, p, true, false);
       return;
     }
     if ((node.op === "IN" || node.op === "NOT IN") && (node.right as { kind: string }).kind === "select") {
-      this.visitOperand(node.left); this.write(` ${node.op} (`); this.visitSelect(node.right as unknown as SelectNode, true); this.write(")");
+      this.visitOperand(node.left, p); this.write(` ${node.op} (`); this.visitSelect(node.right as unknown as SelectNode, true); this.write(")");
       return;
     }
-    this.visitOperand(node.left);
+    this.visitOperand(node.left, p);
     this.write(` ${node.op} `);
-    if (node.op === "||" && node.right.kind === "binary" && node.right.op === "||") this.visit(node.right);
-    else this.visitOperand(node.right);
+    this.visitOperand(node.right, p, true, ASSOCIATIVE.has(node.op));
   }
 
   private fromName(from: TableNode | AliasNode): string {
