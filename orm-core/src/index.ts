@@ -38,3 +38,13 @@ export { asCollection } from "./orm/collections";
 // events
 export { event } from "./events/registry";
 export { EVENT_NAMES } from "./events/catalog";
+// shared analysis (pure: used by the language server without a database)
+export { validateMapping } from "./mapping/validate/index";
+export { deriveRelationship, type DerivedRelationship, type ColumnRef, type Direction } from "./mapping/derive";
+export { parseCascade, CASCADE_WORDS, type CascadeSet } from "./mapping/cascade";
+export {
+  subjects, relationshipsOf, findClass, findTable, columnOfAttribute,
+  type MappingModel, type ClassSpec, type TableSpec, type ColumnInfo, type RelationshipInfo, type MappingIssue, type SubjectId, type OrmCode, type TypeInfo,
+} from "./mapping/model";
+export { ORM_CODES } from "./errors/codes";
+export { suggest } from "./util/suggest";
