@@ -12,6 +12,7 @@ export { ForeignKey, UniqueConstraint, Index, CheckConstraint } from "./schema/c
 export { Table, TableColumn, TableObject } from "./schema/table";
 export { MetaData } from "./schema/metadata";
 export { createTableSql } from "./schema/ddl";
+export { ddlForTableSpec } from "./schema/from-spec";
 // sql
 export { ColumnElement, and, or, not, literal, text, desc, asc, nullsFirst, nullsLast, case_ as case, cast } from "./sql/expressions";
 export { select, Select, Subquery } from "./sql/select";
