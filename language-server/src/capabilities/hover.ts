@@ -9,8 +9,10 @@ import { declarationUnder, namedBy, stringUnder } from "./resolve";
 export function hover(analysis: Analysis, doc: TextDocumentLike, offset: number): Hover | null {
   const decl = declarationUnder(analysis, doc.uri, offset);
   const str = decl ? undefined : stringUnder(analysis, doc.uri, offset);
+  const at = decl?.span ?? str?.span;
+  if (!at) return null;
   const subject = decl?.subject ?? (str && (str.subject.startsWith("option:") && str.subject.endsWith(".target") ? namedBy(analysis, str) : str.subject));
-  const range = toRange(doc, decl?.span ?? str!.span ?? { start: offset, end: offset });
+  const range = toRange(doc, at);
   if (!subject) return null;
   const model = analysis.model;
   const md = (value: string): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range });
