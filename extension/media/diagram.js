@@ -62,9 +62,9 @@
       g.append(s("text", { x: PAD, y: 16, class: "title" }, title));
       t.columns.forEach((c, i) => {
         const y = HEAD_H + 14 + i * ROW_H;
-        const mark = c.primaryKey ? "🔑 " : c.foreignKey ? "🔗 " : "   ";
         const cls = c.presence === "model-only" ? "col-missing" : c.presence === "db-only" ? "col-extra" : "";
-        g.append(s("text", { x: PAD, y, class: cls }, mark + c.name));
+        if (c.primaryKey || c.foreignKey) g.append(s("text", { x: PAD, y, class: "key " + (c.primaryKey ? "pk" : "fk") }, c.primaryKey ? "PK" : "FK"));
+        g.append(s("text", { x: PAD + 24, y, class: cls }, c.name));
         g.append(s("text", { x: p.width - PAD, y, "text-anchor": "end", class: "type" }, c.type + (c.nullable ? "" : " !")));
       });
       g.append(s("title", {}, t.name + (t.className ? " — class " + t.className : "") + ": click to reveal"));

@@ -16,7 +16,7 @@ export interface LaidOut {
 }
 
 export function tableSize(t: Diagram["tables"][number]): { width: number; height: number } {
-  const longest = Math.max(t.name.length + 2, ...t.columns.map((c) => c.name.length + c.type.length + 6));
+  const longest = Math.max(t.name.length + 2, ...t.columns.map((c) => c.name.length + c.type.length + 8));
   return { width: Math.ceil(longest * CHAR_W + 2 * PAD), height: HEAD_H + t.columns.length * ROW_H + PAD };
 }
 

@@ -51,8 +51,10 @@ export function buildDiagram(schema: SchemaResponse, db?: readonly DbTable[]): D
     // Draw each key once, from the "one" side to the "many" side.
     const [one, many] = r.direction === "ONETOMANY" ? [owner, target] : [target, owner];
     const oneToOne = r.direction === "ONETOMANY" ? r.uselist === false : false;
-    const join = [...r.join].sort().join(" AND ");
-    const manySide = r.join.map((j) => (r.direction === "ONETOMANY" ? j.split(" = ")[1] : j.split(" = ")[0])!);
+    // Both sides of a pair describe one key: orient every condition as "one = many" so they match.
+    const oriented = r.join.map((j) => { const [a, b] = j.split(" = ") as [string, string]; return r.direction === "ONETOMANY" ? [a, b] : [b, a]; });
+    const join = oriented.map(([a, b]) => `${a} = ${b}`).sort().join(" AND ");
+    const manySide = oriented.map(([, b]) => b);
     manySide.forEach((c) => covered.add(c));
     add({ source: `t:${one}`, target: `t:${many}`, sourceLabel: "1", targetLabel: oneToOne ? "1" : "N", kind: oneToOne ? "one-to-one" : "one-to-many", label: join });
   }
