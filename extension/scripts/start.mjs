@@ -21,7 +21,7 @@ orm-core demo is running in VS Code (code-server ${"4.100.3"}):
 Open it in a browser. The workspace is ${ws} (database: demo.db).
 Try: queries.ts → "▶ Run"; broken.ts → the squiggles; F1 → "Show Schema Diagram".
 Press Ctrl-C to stop.`);
-const stop = async () => { await cs.stop(); process.exit(0); };
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+// However this process ends, code-server (its own process group) ends with it.
+process.on("exit", () => { try { process.kill(-cs.proc.pid, "SIGKILL"); } catch { /* already gone */ } });
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => process.exit(0));
 setInterval(() => {}, 1 << 30);
