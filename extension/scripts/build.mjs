@@ -18,6 +18,8 @@ await Promise.all([
   build({ ...common, entryPoints: [join(ext, "src", "extension.ts")], outfile: join(dist, "extension.js"), external: ["vscode", "better-sqlite3"] }),
   build({ ...common, entryPoints: [join(repo, "language-server", "src", "server.ts")], outfile: join(dist, "server.js"), external: ["better-sqlite3"] }),
   build({ ...common, entryPoints: [join(ext, "src", "features", "query-lens", "runner", "child.ts")], outfile: join(dist, "runner.js"), external: ["orm-core", "better-sqlite3"] }),
+  // The vscode-API suite (not packaged): loaded by the extension host through extensionTestsPath.
+  build({ ...common, entryPoints: [join(ext, "test-api", "suite.ts")], outfile: join(dist, "test-api", "index.js"), external: ["vscode"] }),
 ]);
 
 // The extension's own copies, found through NODE_PATH by the query child when the workspace has none.
