@@ -6,6 +6,7 @@
 import { StaleDataError } from "../errors/errors";
 import type { Connection } from "../engine/engine";
 import { quoteIdentifier } from "../sql/compiler";
+import { checkBindable } from "../sql/coerce";
 import type { TableColumn, TableObject } from "../schema/table";
 import type { InstanceState } from "./instance-state";
 import { dispatchMapper } from "../events/registry";
@@ -27,8 +28,7 @@ function cachedSql(table: TableObject, shape: string, build: () => string): stri
 function bindValue(col: TableColumn, v: unknown): unknown {
   if (v === null || v === undefined) return null;
   const b = col.type.bind;
-  const out = b ? b(v) : v;
-  return typeof out === "boolean" ? (out ? 1 : 0) : out;
+  return checkBindable(b ? b(v) : v, `${col.table.mappedBy ?? col.table.name}.${col.key}`);
 }
 function evalDefault(d: unknown): unknown { return typeof d === "function" ? (d as () => unknown)() : d; }
 

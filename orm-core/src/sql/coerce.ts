@@ -36,6 +36,27 @@ export function describe(x: unknown): string {
   }
 }
 
+const INT64_MIN = -(2n ** 63n), INT64_MAX = 2n ** 63n - 1n;
+/**
+ * The last check before a value reaches SQLite (after the column type converted it): only
+ * null, numbers, strings, 64-bit bigints and bytes can be bound. Anything else is the caller's
+ * mistake, reported as ArgumentError before any SQL runs.
+ */
+export function checkBindable(v: unknown, where: string): unknown {
+  if (v === null || v === undefined) return null;
+  switch (typeof v) {
+    case "string": case "number": return v;
+    case "boolean": return v ? 1 : 0;
+    case "bigint":
+      if (v < INT64_MIN || v > INT64_MAX) throw new ArgumentError(`${where}: ${v}n does not fit SQLite's 64-bit integers; store it as a String or Numeric.`);
+      return v;
+    case "object":
+      if (v instanceof Uint8Array) return v;
+      break;
+  }
+  throw new ArgumentError(`${where}: can't store ${describe(v)} (${v instanceof Date ? "a Date needs a DateTime or Date column" : typeof v}); the column's type takes strings, numbers, booleans, bigints or bytes — use a JSON column for objects.`);
+}
+
 export function bind(value: unknown, type: TypeEngine = typeForValue(value)): BindNode {
   return { kind: "bind", value, type };
 }

@@ -6,6 +6,7 @@
  */
 import { ArgumentError } from "../errors/errors";
 import type { CompiledQuery } from "../engine/engine";
+import { checkBindable } from "./coerce";
 import type {
   AnyNode, BinaryNode, ExprNode, FromNode, InsertNode, UpdateNode, DeleteNode, SelectNode, AliasNode, TableNode, JoinClause,
 } from "./nodes";
@@ -63,10 +64,7 @@ export class SqlCompiler {
   private appendValue(value: unknown, bind: ((v: any) => unknown) | undefined): void {
     let v = value;
     if (v !== null && v !== undefined && bind) v = bind(v);
-    if (v === undefined) v = null;
-    else if (typeof v === "boolean") v = v ? 1 : 0;
-    else if (v instanceof Date) throw new ArgumentError("A Date can only be compared with a DateTime or Date column.");
-    this.params.push(v);
+    this.params.push(checkBindable(v, "bound value"));
     this.write("?");
   }
 

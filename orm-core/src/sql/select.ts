@@ -59,7 +59,13 @@ export class Select<R extends readonly unknown[] = unknown[]> {
         columns.push(...(a as any).columns.map((c: TableColumn) => c.node));
       } else columns.push(toColumn(a));
     }
-    const targets = args.filter((a) => (typeof a === "function" || typeof a === "object") && a !== null && tableTarget in (a as object));
+    // filterBy() acts on the selected entities, or on the entity of a selected attribute (select(User.name)).
+    const hasTarget = (a: unknown) => (typeof a === "function" || typeof a === "object") && a !== null && tableTarget in (a as object);
+    const targets: unknown[] = [];
+    for (const a of args) {
+      const t = hasTarget(a) ? a : hasTarget((a as { class?: unknown })?.class) ? (a as { class: unknown }).class : undefined;
+      if (t !== undefined && !targets.includes(t)) targets.push(t);
+    }
     return new Select({ node: { ...emptySelect(), columns }, raw: args, filterTargets: targets, options: [], executionOptions: {} });
   }
 
