@@ -73,7 +73,7 @@ export class Engine {
   begin<T>(fn: (conn: Connection) => T): T {
     const conn = this.connect();
     try {
-      conn.begin();
+      conn.begin("immediate");
       const out = fn(conn);
       conn.commit();
       return out;
@@ -199,7 +199,12 @@ export class Connection {
     }
   }
 
-  begin(): void {
+  /**
+   * BEGIN. "immediate" takes the write lock now, waiting up to the busy timeout: a transaction
+   * that writes should start that way, since one that read first can't wait for a writer in WAL
+   * mode (SQLITE_BUSY_SNAPSHOT).
+   */
+  begin(mode: "deferred" | "immediate" = "deferred"): void {
     this.check();
     if (this.ownsTransaction) return;
     if (this.db.inTransaction) {
@@ -208,8 +213,10 @@ export class Connection {
       this.ownsTransaction = true;
       return;
     }
-    this.engine.echo("BEGIN (implicit)");
-    this.db.exec("BEGIN");
+    const sql = mode === "immediate" ? "BEGIN IMMEDIATE" : "BEGIN";
+    this.engine.echo(`${sql} (implicit)`);
+    for (const l of this.engine.listeners) l(sql, []);
+    try { this.db.exec(sql); } catch (e) { throw translateError(e, sql, []); }
     this.ownsTransaction = true;
   }
   commit(): void {
@@ -230,7 +237,7 @@ export class Connection {
   }
   /** SAVEPOINT; returns its name for release/rollbackTo. */
   savepoint(): string {
-    if (!this.ownsTransaction) this.begin();
+    if (!this.ownsTransaction) this.begin("immediate");
     const name = `sa_savepoint_${++this.savepointSeq}`;
     this.exec(`SAVEPOINT ${name}`);
     return name;

@@ -59,13 +59,22 @@ function identityKey(values: unknown[]): string {
 /** Rows of a statement. Consumed once, like SQLAlchemy's Result. */
 export class Result<R extends readonly unknown[] = unknown[]> implements Iterable<Row<R>> {
   private consumed = false;
-  constructor(private readonly _keys: readonly string[], private rows: unknown[][], readonly rowcount: number = rows.length, private readonly isUnique = false) {}
+  /** Rows, or a lazy source (streaming with yieldPer: rows are read as they are iterated). */
+  constructor(private readonly _keys: readonly string[], private rows: unknown[][] | Iterable<unknown[]>, readonly rowcount: number = Array.isArray(rows) ? rows.length : -1, private readonly isUnique = false) {}
 
   keys(): readonly string[] { return this._keys; }
   private take(): unknown[][] {
     if (this.consumed) return [];
     this.consumed = true;
-    return this.isUnique ? uniq(this.rows) : this.rows;
+    const rows = Array.isArray(this.rows) ? this.rows : [...this.rows];
+    return this.isUnique ? uniq(rows) : rows;
+  }
+  /** Streams when the source is lazy (one row at a time), else the fetched rows. */
+  private *stream(): Generator<unknown[]> {
+    if (this.consumed) return;
+    this.consumed = true;
+    if (this.isUnique || Array.isArray(this.rows)) { yield* (this.isUnique ? uniq([...this.rows]) : this.rows); return; }
+    yield* this.rows;
   }
   private rowsOut(): Row<R>[] { return this.take().map((r) => makeRow<any>(r, this._keys)); }
 
@@ -78,30 +87,50 @@ export class Result<R extends readonly unknown[] = unknown[]> implements Iterabl
   scalarOne(): R[0] { return one(this.take(), "Result.scalarOne()")[0] as R[0]; }
   scalarOneOrNone(): R[0] | null { return (oneOrNone(this.take(), "Result.scalarOneOrNone()")?.[0] ?? null) as R[0] | null; }
   /** The values of one column (the first by default). */
-  scalars<I extends number = 0>(index: I = 0 as I): ScalarResult<R[I]> { return new ScalarResult(this.take().map((r) => r[index] as R[I]), this.isUnique); }
+  scalars<I extends number = 0>(index: I = 0 as I): ScalarResult<R[I]> {
+    const src = this.stream();
+    return new ScalarResult((function* () { for (const r of src) yield r[index] as R[I]; })(), this.isUnique);
+  }
   /** Rows as plain objects keyed by column name. */
   mappings(): MappingResult { const keys = this._keys; return new MappingResult(this.take().map((r) => Object.fromEntries(keys.map((k, i) => [k, r[i]])))); }
   /** Drops duplicate rows (by value, or by object identity for entities). */
   unique(): Result<R> { return new Result<R>(this._keys, this.take(), this.rowcount, true); }
   /** Returns `n` rows at a time while iterating (the rows are already fetched: SQLite is local). */
-  *partitions(size = 100): Generator<Row<R>[]> { const all = this.all(); for (let i = 0; i < all.length; i += size) yield all.slice(i, i + size); }
-  [Symbol.iterator](): Iterator<Row<R>> { return this.rowsOut()[Symbol.iterator](); }
+  /** Rows `size` at a time; with yieldPer, each partition is read from the database as it is reached. */
+  *partitions(size = 100): Generator<Row<R>[]> {
+    let part: Row<R>[] = [];
+    for (const r of this.stream()) { part.push(makeRow<any>(r, this._keys)); if (part.length >= size) { yield part; part = []; } }
+    if (part.length) yield part;
+  }
+  *[Symbol.iterator](): Iterator<Row<R>> { for (const r of this.stream()) yield makeRow<any>(r, this._keys); }
 }
 
 export class ScalarResult<T> implements Iterable<T> {
   private consumed = false;
-  constructor(private readonly values: T[], private readonly isUnique = false) {}
+  constructor(private readonly values: T[] | Iterable<T>, private readonly isUnique = false) {}
   private take(): T[] {
     if (this.consumed) return [];
     this.consumed = true;
-    return this.isUnique ? uniq(this.values) : this.values;
+    const all = Array.isArray(this.values) ? this.values : [...this.values];
+    return this.isUnique ? uniq(all) : all;
+  }
+  /** Values `size` at a time, read lazily when the result streams. */
+  *partitions(size = 100): Generator<T[]> {
+    let part: T[] = [];
+    for (const v of this) { part.push(v); if (part.length >= size) { yield part; part = []; } }
+    if (part.length) yield part;
   }
   all(): T[] { return this.take(); }
   first(): T | null { return this.take()[0] ?? null; }
   one(): T { return one(this.take(), "ScalarResult.one()"); }
   oneOrNone(): T | null { return oneOrNone(this.take(), "ScalarResult.oneOrNone()"); }
   unique(): ScalarResult<T> { return new ScalarResult(this.take(), true); }
-  [Symbol.iterator](): Iterator<T> { return this.take()[Symbol.iterator](); }
+  *[Symbol.iterator](): Iterator<T> {
+    if (this.consumed) return;
+    if (this.isUnique || Array.isArray(this.values)) { yield* this.take(); return; }
+    this.consumed = true;
+    yield* this.values;
+  }
 }
 
 export class MappingResult implements Iterable<Record<string, unknown>> {

@@ -13,7 +13,7 @@ import { mapperOf } from "./mapper";
 import type { Session } from "./session";
 
 export function executeDml(session: Session, stmt: Insert | Update | Delete): Result<any> {
-  const conn = session.connection();
+  const conn = session.writeConnection();
   const mapper = mapperOf(stmt.target.entity);
   const node = stmt.node;
   const userReturning = node.returning;

@@ -169,6 +169,8 @@ export function executeSelect(session: Session, stmt: Select<any>): Result<any> 
   const { node, slots, hasJoinedCollections } = planSelect(stmt);
   const compiled = SqlCompiler.compile(node);
   const populateExisting = !!stmt.executionOptionsMap["populateExisting"];
+  const yieldPer = stmt.executionOptionsMap["yieldPer"];
+  if (yieldPer !== undefined) return streamSelect(session, compiled, slots, hasJoinedCollections, populateExisting, yieldPer);
   const cursor = session.connection().execute(compiled);
   const out: unknown[][] = [];
   /** Collections filled by joined loads in this query: (state, key) → seen items. */
@@ -195,6 +197,46 @@ export function executeSelect(session: Session, stmt: Select<any>): Result<any> 
   const keys = slots.map((s) => (s.kind === "entity" ? s.mapper.name : columnKey(s.node)));
   const result = new Result<any>(dedupeKeys(keys), out, cursor.rows.length, hasJoinedCollections);
   return result;
+}
+
+/**
+ * yieldPer: rows are read from the database as the result is iterated, and turned into objects
+ * then; the weak identity map lets the objects already passed be collected.
+ */
+function streamSelect(session: Session, compiled: CompiledQuery, slots: Slot[], hasJoinedCollections: boolean, populateExisting: boolean, yieldPer: unknown): Result<any> {
+  if (typeof yieldPer !== "number" || !Number.isInteger(yieldPer) || yieldPer < 1) throw new InvalidRequestError(`yieldPer must be a positive integer, got ${String(yieldPer)}.`);
+  if (hasJoinedCollections) throw new InvalidRequestError("yieldPer can't be used with joinedload() of a collection (rows of one parent would span partitions); use selectinload() or lazy loading.");
+  const conn = session.connection();
+  const rows = conn.iterate(compiled);
+  const keys = slots.map((s) => (s.kind === "entity" ? s.mapper.name : columnKey(s.node)));
+  // Rows are read `yieldPer` at a time; each batch's objects get their selectin loads (reads are
+  // allowed while SQLite iterates; writes are not) before the batch is handed out.
+  const out = (function* () {
+    let batch: unknown[][] = [];
+    let passed: object[] = [];
+    const flushBatch = function* () {
+      // The batch handed out before this one is done with: let go of its clean objects.
+      session.identityMap.releaseClean(passed);
+      passed = [];
+      const loaded = new Map<PathLoad[], object[]>();
+      const built = batch.map((row) => slots.map((slot) => {
+        if (slot.kind === "column") return processValue(slot.node, row[slot.index]);
+        const obj = instanceFromRow(session, slot.mapper, row, slot.start, populateExisting);
+        if (obj) passed.push(obj);
+        if (obj && slot.selectin.length) pushUnique(loaded, slot.selectin, obj);
+        return obj;
+      }));
+      for (const [loads, objs] of loaded) for (const load of loads) runPathLoad(session, load, objs, populateExisting);
+      batch = [];
+      yield* built;
+    };
+    for (const row of rows) {
+      batch.push(row);
+      if (batch.length >= (yieldPer as number)) yield* flushBatch();
+    }
+    if (batch.length) yield* flushBatch();
+  })();
+  return new Result<any>(dedupeKeys(keys), out);
 }
 
 function pushUnique(map: Map<PathLoad[], object[]>, key: PathLoad[], obj: object): void {

@@ -18,6 +18,7 @@ import { executeSelect, loadExpiredAttributes } from "./loading";
 import { flush as runFlush } from "./unit-of-work";
 import { executeDml } from "./bulk";
 import { dispatchSession } from "../events/registry";
+import { IdentityMap } from "./identity-map";
 import { quiet, type InstrumentedList } from "./collections";
 
 export interface SessionOptions {
@@ -37,8 +38,8 @@ export class Session {
   expireOnCommit: boolean;
   /** The sessionmaker that made this session (session events on it apply). */
   maker: object | undefined;
-  /** Identity key → instance. */
-  readonly identityMap = new Map<string, object>();
+  /** Identity key → instance (see identity-map.ts). */
+  readonly identityMap = new IdentityMap();
   /** @internal pending instances, in add() order */
   readonly newStates = new Set<InstanceState>();
   /** @internal instances marked by delete() */
@@ -63,19 +64,29 @@ export class Session {
 
   // ---- connection and transaction ------------------------------------------------
 
-  /** The connection of the current transaction, beginning one if needed (autobegin). */
+  /**
+   * The session's connection. Reads run on it outside a transaction; the transaction begins
+   * (BEGIN IMMEDIATE) at the first write — as SQLAlchemy on pysqlite does — so a concurrent
+   * writer is waited for under the busy timeout instead of failing the transaction.
+   */
   connection(): Connection {
     this.checkUsable();
     if (!this.conn) {
       if (!this.bind) throw new InvalidRequestError("This session is not bound to an engine: sessionmaker({ bind: engine }) or new Session({ bind: engine }).");
-      const conn = this.bind.connect();
-      conn.begin();
-      this.conn = conn;
-      dispatchSession(this, "after_begin", this, conn);
+      this.conn = this.bind.connect();
     }
     return this.conn;
   }
-  get inTransaction(): boolean { return this.conn !== undefined; }
+  /** @internal The connection, in a write transaction. */
+  writeConnection(): Connection {
+    const conn = this.connection();
+    if (!conn.inTransaction) {
+      conn.begin("immediate");
+      dispatchSession(this, "after_begin", this, conn);
+    }
+    return conn;
+  }
+  get inTransaction(): boolean { return this.conn?.inTransaction ?? false; }
 
   private checkUsable(): void {
     if (this.failure !== undefined) {
@@ -92,7 +103,7 @@ export class Session {
   begin<T>(fn: (session: this) => T): T;
   begin(): SessionTransaction;
   begin<T>(fn?: (session: this) => T): T | SessionTransaction {
-    if (this.conn && !fn) throw new InvalidRequestError("A transaction is already begun on this Session; commit() or rollback() it first.");
+    if (this.conn?.inTransaction && !fn) throw new InvalidRequestError("A transaction is already begun on this Session; commit() or rollback() it first.");
     this.connection();
     if (!fn) return new SessionTransaction(this);
     try {

@@ -115,7 +115,7 @@ export function flush(session: Session): void {
     for (const st of syncs.keys()) if (st.key !== undefined && !deletes.has(st) && !updates.includes(st) && st.session === session) updates.push(st);
 
     const ctx: FlushContext = { inserts, updates, deletes: [...deletes] };
-    const conn = session.connection();
+    const conn = session.writeConnection();
     savepoint = conn.savepoint();
     const persister = new Persister(session, conn, undo);
 
