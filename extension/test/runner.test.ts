@@ -112,3 +112,26 @@ test("a broken module, a non-statement and a database error come back as clear e
     assert.match(!dbErr.ok ? dbErr.statement ?? "" : "", /^SELECT users.id/);
   } finally { fs.rmSync(w2.dir, { recursive: true, force: true }); }
 });
+
+test("a malformed database file and a locked database give clear errors", async () => {
+  const w = workspace();
+  try {
+    fs.writeFileSync(path.join(w.dir, "app.db"), "this is not a database, just text that looks like one ".repeat(50));
+    const bad = await runQuery(w.req("select(User)"), opts);
+    assert.equal(!bad.ok && bad.name, "OperationalError");
+    assert.match(!bad.ok ? bad.message : "", /file is not a database/);
+    fs.rmSync(path.join(w.dir, "app.db"));
+    assert.ok((await runQuery(w.req("select(User)", "createAll"), opts)).ok);
+    // Another process holds the write lock: the write waits for the busy timeout, then fails plainly.
+    const holder = require("node:child_process").spawn(process.execPath, ["-e", `const D=require("better-sqlite3");const d=new D(${JSON.stringify(path.join(w.dir, "app.db"))});d.exec("BEGIN IMMEDIATE");console.log("locked");setTimeout(()=>process.exit(0),4000)`], { env: { ...process.env, NODE_PATH: path.join(repo, "node_modules") }, stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((r) => holder.stdout.on("data", () => r()));
+    const t0 = Date.now();
+    const locked = await runQuery({ ...w.req('update(User).values({ age: 1 })'), busyTimeoutMs: 400 }, opts);
+    assert.equal(!locked.ok && locked.name, "OperationalError");
+    assert.match(!locked.ok ? locked.message : "", /database is locked/);
+    assert.ok(Date.now() - t0 < 4000, "failed at the busy timeout, before the lock was released");
+    holder.kill();
+  } finally {
+    fs.rmSync(w.dir, { recursive: true, force: true });
+  }
+});

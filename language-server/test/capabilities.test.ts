@@ -177,3 +177,27 @@ test("the schema request and the statements of a document", () => {
   const st = statements(ws.analysis(), ws.document(uri)!).statements;
   assert.deepEqual(st.map((x) => [x.kind, x.variable, x.text]), [["select", "adults", "select(User).where(User.id.gt(1))"]]);
 });
+
+test("a 1,000-model workspace in 200 files is analyzed whole, without errors", async () => {
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const { Workspace } = await import("../src/workspace/documents");
+  const { pathToFileURL } = await import("node:url");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lsp-1000-"));
+  try {
+    // The benchmark's generator (an ES module: imported natively, not through CommonJS require).
+    const esmImport = new Function("u", "return import(u)") as (u: string) => Promise<{ generate(dir: string, files: number, per: number): void }>;
+    const { generate } = await esmImport(pathToFileURL(path.join(__dirname, "..", "..", "..", "bench", "lsp.mjs")).href);
+    generate(dir, 200, 5);
+    const ws = new Workspace();
+    assert.equal(ws.scanFolder(dir), 201);
+    const analysis = ws.analysis();
+    assert.equal(analysis.model.classes.length, 1000);
+    assert.deepEqual(analysis.issues, []);
+    const s = schema(analysis, (u) => ws.document(u));
+    assert.equal(s.relationships.length, 1998);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

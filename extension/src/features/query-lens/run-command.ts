@@ -48,7 +48,7 @@ export class QueryRunner {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         return runQuery(
-          { mode, file: uri.fsPath, expression: arg!.text, databaseUrl: url, cwd: folder.uri.fsPath, maxRows: 100_000 },
+          { mode, file: uri.fsPath, expression: arg!.text, databaseUrl: url, cwd: folder.uri.fsPath, maxRows: 100_000, busyTimeoutMs: Math.min(5000, Math.floor(s.queryTimeoutMs / 2)) },
           { nodePath, env, childScript: path.join(this.context.extensionPath, "dist", "runner.js"), timeoutMs: s.queryTimeoutMs, nodePathDirs: [path.join(this.context.extensionPath, "dist", "node_modules")], signal: abort.signal, onOutput: (t) => this.output.append(t) },
         );
       },

@@ -86,7 +86,7 @@ function main(req: RunRequest): RunResponse {
   if (req.mode !== "createAll" && !dbExists) {
     return { ok: false, reason: "missing-database", name: "MissingDatabase", message: `The database ${dbPath} does not exist yet. Create its tables with createAll, or set ormCore.databaseUrl.`, databasePath: dbPath! };
   }
-  const engine = orm.createEngine(dbPath ? `sqlite:///${dbPath}` : req.databaseUrl);
+  const engine = orm.createEngine(dbPath ? `sqlite:///${dbPath}` : req.databaseUrl, { busyTimeout: req.busyTimeoutMs ?? 5000 });
   const statements: ExecutedStatement[] = [];
   engine.listeners.push((sql: string, params: readonly unknown[]) => { if (!/^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/.test(sql)) statements.push({ sql, params: params.map(cell) }); });
   if (req.mode === "createAll") {

@@ -13,6 +13,8 @@ export interface RunRequest {
   readonly cwd: string;
   /** Rows sent back at most (the panel pages through them). */
   readonly maxRows: number;
+  /** How long a write waits for another connection's lock (ms). */
+  readonly busyTimeoutMs?: number;
 }
 
 export interface ExecutedStatement { readonly sql: string; readonly params: readonly unknown[] }
