@@ -93,8 +93,26 @@ export class Engine {
       throw translateError(e, `open ${this.filename}`, []);
     }
     if (this.options.foreignKeys !== false) db.pragma("foreign_keys = ON");
-    if (this.options.journalMode) db.pragma(`journal_mode = ${this.options.journalMode}`);
+    if (this.options.journalMode) this.setJournalMode(db, this.options.journalMode);
     return db;
+  }
+
+  /**
+   * Switching the journal mode needs the database to itself, and SQLite reports "locked" without
+   * waiting; retry within the busy timeout (another process may be creating the same file).
+   */
+  private setJournalMode(db: DriverDatabase, mode: string): void {
+    const deadline = Date.now() + (this.options.busyTimeout ?? 5000);
+    for (;;) {
+      try {
+        if (String(db.pragma("journal_mode", { simple: true })).toLowerCase() === mode.toLowerCase()) return;
+        db.pragma(`journal_mode = ${mode}`);
+        return;
+      } catch (e) {
+        if (!/locked|busy/i.test(String((e as Error)?.message)) || Date.now() > deadline) throw translateError(e, `PRAGMA journal_mode = ${mode}`, []);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      }
+    }
   }
 
   /** @internal */ release(db: DriverDatabase): void {

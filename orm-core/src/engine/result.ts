@@ -88,6 +88,13 @@ export class Result<R extends readonly unknown[] = unknown[]> implements Iterabl
   scalarOneOrNone(): R[0] | null { return (oneOrNone(this.take(), "Result.scalarOneOrNone()")?.[0] ?? null) as R[0] | null; }
   /** The values of one column (the first by default). */
   scalars<I extends number = 0>(index: I = 0 as I): ScalarResult<R[I]> {
+    if (Array.isArray(this.rows) && !this.consumed) {
+      // Fetched rows: a plain array, no generator per value.
+      const rows = this.take();
+      const values = new Array<R[I]>(rows.length);
+      for (let i = 0; i < rows.length; i++) values[i] = rows[i]![index] as R[I];
+      return new ScalarResult(values, false);
+    }
     const src = this.stream();
     return new ScalarResult((function* () { for (const r of src) yield r[index] as R[I]; })(), this.isUnique);
   }

@@ -13,6 +13,8 @@ interface Entry { fn: Listener; retval: boolean; once: boolean }
 
 /** Listeners by target object (class, session, sessionmaker, Session, attribute) and event name. */
 const listeners = new WeakMap<object, Map<string, Entry[]>>();
+/** Listeners registered at all: dispatch is free while there are none (the flush calls it per row). */
+let registered = 0;
 
 type Kind = "mapper" | "session" | "attribute" | "engine";
 function kindOf(target: unknown): Kind {
@@ -52,6 +54,7 @@ function listen(target: object, name: string, fn: Listener, options: { retval?: 
   const list = byName.get(evName) ?? [];
   list.push({ fn, retval: !!options.retval, once: !!options.once });
   byName.set(evName, list);
+  registered++;
 }
 
 function remove(target: object, name: string, fn: Listener): void {
@@ -107,16 +110,19 @@ void (null as unknown as NameFor<unknown>);
 
 /** Mapper events: listeners on the class and on its mapped superclasses. */
 export function dispatchMapper(mapper: { cls: Function }, name: keyof MapperEvents, connection: unknown, target: object): void {
+  if (registered === 0) return;
   for (let c: any = mapper.cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) run(c, name, [mapper, connection, target]);
 }
 /** Session events: listeners on the session, its sessionmaker, and the Session class. */
 export function dispatchSession(session: { maker?: object; constructor: Function }, name: keyof SessionEvents, ...args: unknown[]): void {
+  if (registered === 0) return;
   run(session as object, name, [session, ...args]);
   if (session.maker) run(session.maker, name, [session, ...args]);
   run(session.constructor, name, [session, ...args]);
 }
 /** Attribute `set` events; a `retval` listener may replace the value. */
 export function dispatchAttributeSet(mapper: { cls: Function }, key: string, target: object, value: unknown, oldvalue: unknown): unknown {
+  if (registered === 0) return value;
   for (let c: any = mapper.cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
     const list = listeners.get(c)?.get(`set:${key}`);
     if (!list) continue;

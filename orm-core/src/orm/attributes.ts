@@ -40,7 +40,7 @@ export function writeColumn(st: InstanceState, key: string, value: unknown): voi
   st.dict[key] = value;
   st.expired.delete(key);
   st.modified = true;
-  if (st.session && st.key !== undefined) st.session.identityMap.keep(st.obj);
+  if (st.session && st.key !== undefined) st.session.noteChange(st);
 }
 
 // ---- relationships -----------------------------------------------------------
@@ -114,7 +114,7 @@ function setScalar(st: InstanceState, rel: RelationshipProperty, value: object |
   if (old === value && had) return;
   st.dict[rel.key] = value;
   const h = st.history(rel.key);
-  if (st.session && st.key !== undefined) st.session.identityMap.keep(st.obj);
+  if (st.session && st.key !== undefined) st.session.noteChange(st);
   if (old) { if (h.added.has(old)) h.added.delete(old); else h.removed.add(old); }
   if (value) { h.removed.delete(value); h.added.add(value); }
   if (!value && !old) h.removed.add(NULL_MARK);
@@ -158,12 +158,12 @@ function backrefRemove(target: object, backRel: RelationshipProperty, item: obje
 }
 
 function recordAppend(st: InstanceState, rel: RelationshipProperty, item: object): void {
-  if (st.session && st.key !== undefined) st.session.identityMap.keep(st.obj);
+  if (st.session && st.key !== undefined) st.session.noteChange(st);
   const h = st.history(rel.key);
   if (h.removed.has(item)) h.removed.delete(item); else h.added.add(item);
 }
 function recordRemove(st: InstanceState, rel: RelationshipProperty, item: object): void {
-  if (st.session && st.key !== undefined) st.session.identityMap.keep(st.obj);
+  if (st.session && st.key !== undefined) st.session.noteChange(st);
   const h = st.history(rel.key);
   if (h.added.has(item)) h.added.delete(item); else h.removed.add(item);
 }

@@ -7,6 +7,7 @@
 import { InvalidRequestError, ObjectDeletedError } from "../errors/errors";
 import { Select, setOrmCompiler } from "../sql/select";
 import { SqlCompiler } from "../sql/compiler";
+import { checkBindable } from "../sql/coerce";
 import type { CompiledQuery } from "../engine/engine";
 import { Result } from "../engine/result";
 import type { AliasNode, ColumnNode, EntityNode, ExprNode, JoinClause, SelectNode, TableNode } from "../sql/nodes";
@@ -123,10 +124,12 @@ function processValue(node: ExprNode, v: unknown): unknown {
 /** Row → instance through the identity map (creating, refreshing expired, or reusing). */
 export function instanceFromRow(session: Session, mapper: Mapper, row: readonly unknown[], start: number, populateExisting: boolean): object | null {
   const props = mapper.columnProps;
+  const procs = mapper.resultProcessors;
   const pk: unknown[] = [];
-  for (const p of mapper.primaryKeyProps) {
-    const v = row[start + props.indexOf(p)];
-    pk.push(v === null || v === undefined ? v : processValue(p.column.node, v));
+  for (const i of mapper.pkIndexes) {
+    const v = row[start + i];
+    const r = procs[i];
+    pk.push(v === null || v === undefined || !r ? v : r(v));
   }
   const key = mapper.identityKey(pk);
   if (key === undefined) return null;
@@ -152,10 +155,14 @@ export function instanceFromRow(session: Session, mapper: Mapper, row: readonly 
   const obj = Object.create(mapper.cls.prototype) as object;
   const st = new InstanceState(obj, mapper);
   (obj as any)[stateKey] = st;
+  const dict = st.dict, committed = st.committed;
   for (let i = 0; i < props.length; i++) {
-    const v = processValue(props[i]!.column.node, row[start + i]);
-    st.dict[props[i]!.key] = v;
-    st.committed[props[i]!.key] = v;
+    const raw = row[start + i];
+    const r = procs[i];
+    const v = raw === null || raw === undefined ? null : r ? r(raw) : raw;
+    const key = props[i]!.key;
+    dict[key] = v;
+    committed[key] = v;
   }
   st.key = key;
   st.identity = pk;
@@ -283,6 +290,43 @@ function dedupeKeys(keys: string[]): string[] {
   });
 }
 
+// ---- compiled queries the ORM runs per object, cached by shape ---------------------
+
+/**
+ * A query the ORM itself runs many times with different key values (get by primary key, a lazy
+ * load, a selectin chunk of n keys): planned and compiled once per shape, then executed with the
+ * values bound through their columns' types.
+ */
+interface CachedQuery { readonly sql: string; readonly slot: EntitySlot; readonly extraStart: number }
+const queryCache = new WeakMap<object, Map<string, CachedQuery>>();
+function cachedQuery(owner: object, key: string, build: () => Select<any>): CachedQuery {
+  let m = queryCache.get(owner);
+  if (!m) queryCache.set(owner, (m = new Map()));
+  let q = m.get(key);
+  if (!q) {
+    const planned = planSelect(build());
+    const slot = planned.slots[0] as EntitySlot;
+    const extra = planned.slots[1] as ColumnSlot | undefined;
+    q = { sql: SqlCompiler.compile(planned.node).sql, slot, extraStart: extra ? extra.index : -1 };
+    m.set(key, q);
+  }
+  return q;
+}
+function bindFor(col: ColumnNode, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  const b = col.type.bind;
+  return checkBindable(b ? b(v) : v, `value for ${col.column.fullname}`);
+}
+const DUMMY = 0;
+
+/** session.get() when the identity map can't answer: SELECT ... WHERE pk = ?, compiled once per mapper. */
+export function loadByIdentity(session: Session, mapper: Mapper, pk: readonly unknown[], populateExisting: boolean): object | null {
+  const pkCols = mapper.primaryKeyProps.map((p) => p.column.node as ColumnNode);
+  const q = cachedQuery(mapper, "get", () => entitySelect(mapper, pkCols.map((c) => ({ kind: "binary", op: "=", left: c, right: { kind: "bind", value: DUMMY, type: c.type }, type: Integer }) as ExprNode), []));
+  const rows = session.connection().execute({ sql: q.sql, parameters: pk.map((v, i) => bindFor(pkCols[i]!, v)) }).rows;
+  return rows[0] ? instanceFromRow(session, mapper, rows[0], q.slot.start, populateExisting) : null;
+}
+
 // ---- selectin and post-query loads ---------------------------------------------
 
 function runPathLoad(session: Session, load: PathLoad, parents: object[], populateExisting: boolean): void {
@@ -332,12 +376,13 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
       byParent.set(p, key);
       if (key && !session.identityMap.has(key)) missing.set(key, pkValues);
     }
-    const pkCols = target.primaryKeyProps.map((p) => p.column);
+    const pkCols = target.primaryKeyProps.map((p) => p.column.node as ColumnNode);
     const values = [...missing.values()];
     for (let i = 0; i < values.length; i += IN_CHUNK) {
       const chunk = values.slice(i, i + IN_CHUNK);
-      const where = inCondition(pkCols.map((c) => c.node as ColumnNode), chunk);
-      executeSelect(session, entitySelect(target, [where], []));
+      const q = cachedQuery(rel, `m2o:${chunk.length}`, () => entitySelect(target, [inCondition(pkCols, chunk.map((k) => k.map(() => DUMMY)))], []));
+      const params = chunk.flatMap((k) => k.map((v, j) => bindFor(pkCols[j]!, v)));
+      for (const row of session.connection().execute({ sql: q.sql, parameters: params }).rows) instanceFromRow(session, target, row, q.slot.start, false);
     }
     for (const [p, key] of byParent) {
       const child = key ? session.identityMap.get(key) ?? null : null;
@@ -350,23 +395,19 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
   const groups = new Map<string, object[]>();
   const parentKeys = parents.map((p) => { const k = keyOf(p); return [p, k, JSON.stringify(k)] as const; });
   const keyValues = [...new Map(parentKeys.map(([, k, s]) => [s, k])).values()].filter((k) => k.every((v) => v !== null && v !== undefined));
+  const keyCols: ColumnNode[] = rel.secondary ? rel.secondaryLocal.map(([, s]) => s.node as ColumnNode) : rel.pairs.map(([, remote]) => remote.node as ColumnNode);
   for (let i = 0; i < keyValues.length; i += IN_CHUNK) {
     const chunk = keyValues.slice(i, i + IN_CHUNK);
-    let stmt: Select<any>;
-    let keyCols: ColumnNode[];
-    if (rel.secondary) {
-      const secCols = rel.secondaryLocal.map(([, s]) => s.node as ColumnNode);
-      keyCols = secCols;
+    const dummies = chunk.map((k) => k.map(() => DUMMY));
+    const q = cachedQuery(rel, `${chunk.length}`, () => {
+      if (!rel.secondary) return entitySelect(target, [inCondition(keyCols, dummies)], rel.orderBy);
       const [, onTarget] = rel.secondaryConditions(rel.parent.table.node, rel.secondary.node, target.table.node);
-      stmt = entitySelect(target, [inCondition(secCols, chunk), onTarget], rel.orderBy, secCols);
-    } else {
-      keyCols = rel.pairs.map(([, remote]) => remote.node as ColumnNode);
-      stmt = entitySelect(target, [inCondition(keyCols, chunk)], rel.orderBy);
-    }
-    const planned = planSelect(stmt);
-    const cursor = session.connection().execute(SqlCompiler.compile(planned.node));
-    const slot = planned.slots[0] as EntitySlot;
-    const extraStart = planned.slots.length > 1 ? (planned.slots[1] as ColumnSlot).index : -1;
+      return entitySelect(target, [inCondition(keyCols, dummies), onTarget], rel.orderBy, keyCols);
+    });
+    const slot = q.slot;
+    const extraStart = q.extraStart;
+    const params = chunk.flatMap((k) => k.map((v, j) => bindFor(keyCols[j]!, v)));
+    const cursor = session.connection().execute({ sql: q.sql, parameters: params });
     for (const row of cursor.rows) {
       const child = instanceFromRow(session, target, row, slot.start, false);
       if (!child) continue;

@@ -138,6 +138,12 @@ export class Mapper {
     return this.relList!;
   }
   private pkProps: ColumnProp[] | undefined;
+  private pkIdx: number[] | undefined;
+  /** Positions of the primary key among the column properties (hydration reads them per row). */
+  get pkIndexes(): number[] { return (this.pkIdx ??= this.primaryKeyProps.map((p) => this.columnProps.indexOf(p))); }
+  private procs: (((v: any) => unknown) | undefined)[] | undefined;
+  /** Each column's result processor, in column order (undefined: the value is used as read). */
+  get resultProcessors(): (((v: any) => unknown) | undefined)[] { return (this.procs ??= this.columnProps.map((p) => p.column.type.result)); }
   get primaryKeyProps(): ColumnProp[] { return (this.pkProps ??= this.columnProps.filter((p) => p.column.primaryKey)); }
   get hasServerDefaults(): boolean { return this.columnProps.some((p) => p.column.serverDefault !== undefined); }
   /** Attribute keys accepted by the constructor. */
@@ -150,6 +156,11 @@ export class Mapper {
 
   /** Identity key from primary key values, or undefined if any is null. */
   identityKey(pk: readonly unknown[]): string | undefined {
+    if (pk.length === 1) {
+      const v = pk[0];
+      if (v === null || v === undefined) return undefined;
+      return typeof v === "string" ? `${this.name}:${JSON.stringify(v)}` : `${this.name}:${String(v)}`;
+    }
     if (pk.some((v) => v === null || v === undefined)) return undefined;
     return `${this.name}:${pk.map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(",")}`;
   }

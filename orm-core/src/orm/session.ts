@@ -14,7 +14,7 @@ import type { InstanceState } from "./instance-state";
 import { stateOf } from "./instance-state";
 import { mapperOf, type Mapper } from "./mapper";
 import { requireState, describeState, setLoaded } from "./attributes";
-import { executeSelect, loadExpiredAttributes } from "./loading";
+import { executeSelect, loadByIdentity, loadExpiredAttributes } from "./loading";
 import { flush as runFlush } from "./unit-of-work";
 import { executeDml } from "./bulk";
 import { dispatchSession } from "../events/registry";
@@ -47,6 +47,8 @@ export class Session {
   /** @internal rows inserted / deleted by flushes of the current transaction (undone by rollback) */
   readonly txInserted = new Set<InstanceState>();
   readonly txDeleted = new Set<InstanceState>();
+  /** @internal persistent objects changed since the last flush (so nothing scans the identity map) */
+  readonly changed = new Set<InstanceState>();
   private conn: Connection | undefined;
   private failure: unknown;
   /** @internal */ flushing = false;
@@ -76,6 +78,11 @@ export class Session {
       this.conn = this.bind.connect();
     }
     return this.conn;
+  }
+  /** @internal Called by attributes.ts when a persistent object changes. */
+  noteChange(st: InstanceState): void {
+    this.changed.add(st);
+    this.identityMap.keep(st.obj);
   }
   /** @internal The connection, in a write transaction. */
   writeConnection(): Connection {
@@ -128,6 +135,7 @@ export class Session {
     }
     this.txInserted.clear();
     this.txDeleted.clear();
+    this.changed.clear();
     if (this.expireOnCommit) for (const obj of this.identityMap.values()) stateOf(obj)!.expireAll();
     dispatchSession(this, "after_commit");
   }
@@ -158,6 +166,7 @@ export class Session {
     for (const st of this.deletedStates) st.deleted = false;
     this.deletedStates.clear();
     for (const obj of this.identityMap.values()) stateOf(obj)!.expireAll();
+    this.changed.clear();
     dispatchSession(this, "after_rollback");
   }
 
@@ -247,7 +256,7 @@ export class Session {
     try { return fn(); } finally { this.noAutoflushDepth--; }
   }
   private hasDirty(): boolean {
-    for (const obj of this.identityMap.values()) { const st = stateOf(obj)!; if (st.modified || st.relHistory?.size) return true; }
+    for (const st of this.changed) if (st.modified || st.relHistory?.size) return true;
     return false;
   }
 
@@ -259,6 +268,7 @@ export class Session {
   }
   private expungeState(st: InstanceState): void {
     if (st.session !== this) return;
+    this.changed.delete(st);
     st.session = undefined;
     this.newStates.delete(st);
     this.deletedStates.delete(st);
@@ -271,6 +281,7 @@ export class Session {
     }
   }
   expungeAll(): void {
+    this.changed.clear();
     for (const obj of this.identityMap.values()) stateOf(obj)!.session = undefined;
     for (const st of this.newStates) st.session = undefined;
     for (const st of this.deletedStates) { st.deleted = false; }
@@ -287,7 +298,7 @@ export class Session {
       st.expireKeys(attributeNames);
     } else st.expireAll();
   }
-  expireAll(): void { for (const obj of this.identityMap.values()) stateOf(obj)!.expireAll(); }
+  expireAll(): void { for (const obj of this.identityMap.values()) stateOf(obj)!.expireAll(); this.changed.clear(); }
   /** Reloads an object's attributes from the database now. */
   refresh(obj: object, attributeNames?: readonly string[]): void {
     const st = this.own(obj, "refresh");
@@ -307,7 +318,7 @@ export class Session {
   get new(): ReadonlySet<object> { return new Set([...this.newStates].map((s) => s.obj)); }
   get dirty(): ReadonlySet<object> {
     const out = new Set<object>();
-    for (const obj of this.identityMap.values()) { const st = stateOf(obj)!; if (!st.deleted && (st.modified || st.relHistory?.size)) out.add(obj); }
+    for (const st of this.changed) if (st.session === this && !st.deleted && (st.modified || st.relHistory?.size)) out.add(st.obj);
     return out;
   }
   get deleted(): ReadonlySet<object> { return new Set([...this.deletedStates].map((s) => s.obj)); }
@@ -359,11 +370,8 @@ export class Session {
       }
       return hit as T;
     }
-    let stmt = (Select as any).create([cls]) as Select<any>;
-    stmt = stmt.where(...mapper.primaryKeyProps.map((p, i) => p.column.eq(pk[i] as any)));
-    if (options.populateExisting) stmt = stmt.executionOptions({ populateExisting: true });
     this.autoflushIfEnabled();
-    return (executeSelect(this, stmt).scalars().first() as T | null) ?? null;
+    return loadByIdentity(this, mapper, pk, !!options.populateExisting) as T | null;
   }
   /** Like get(), but throws NoResultFound when there is no such row. */
   getOne<T>(cls: Ctor<T>, ident: unknown): T {

@@ -167,6 +167,8 @@ export function flush(session: Session): void {
       session.txInserted.add(st);
     }
     for (const st of candidates) st.commitAll(); // inserts and updates are among the candidates
+    for (const st of updates) st.commitAll();
+    session.changed.clear();
     for (const st of deletes) {
       session.deletedStates.delete(st);
       if (st.key !== undefined) session.identityMap.delete(st.key);
@@ -193,10 +195,11 @@ export function flush(session: Session): void {
 }
 
 function anyDirty(session: Session): boolean {
-  for (const obj of session.identityMap.values()) { const st = stateOf(obj)!; if (st.modified || st.relHistory?.size) return true; }
+  for (const st of session.changed) if (st.modified || st.relHistory?.size) return true;
   return false;
 }
-function identityStates(session: Session): InstanceState[] { return [...session.identityMap.values()].map((o) => stateOf(o)!); }
+/** Persistent objects with changes (the session records them as they change). */
+function identityStates(session: Session): InstanceState[] { return [...session.changed].filter((st) => st.session === session); }
 
 function loadedItems(st: InstanceState, rel: RelationshipProperty): object[] {
   if (st.session === undefined) return [];
