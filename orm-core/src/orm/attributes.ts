@@ -37,6 +37,7 @@ export function writeColumn(st: InstanceState, key: string, value: unknown): voi
   if (validator) value = validator(st.obj, value, key);
   value = dispatchAttributeSet(st.mapper, key, st.obj, value, st.dict[key] ?? null);
   if (value === undefined) value = null;
+  if (st.key !== undefined) st.snapshot(key);
   st.dict[key] = value;
   st.expired.delete(key);
   st.modified = true;
@@ -223,7 +224,7 @@ function relOf(st: InstanceState, key: string): RelationshipProperty {
 }
 
 export function describeState(st: InstanceState): string {
-  const pk = st.mapper.primaryKeyProps.map((p) => st.dict[p.key] ?? st.committed[p.key]);
+  const pk = st.mapper.primaryKeyProps.map((p) => st.dict[p.key] ?? st.identity?.[st.mapper.primaryKeyProps.indexOf(p)]);
   return `<${st.mapper.name} at ${pk.length ? pk.join(",") : "?"}>`;
 }
 

@@ -40,7 +40,7 @@ export function executeDml(session: Session, stmt: Insert | Update | Delete): Re
         const key = mapper.keyOfColumn(col);
         if (valueNode.kind === "bind") {
           st.dict[key] = valueNode.value ?? null;
-          st.committed[key] = valueNode.value ?? null;
+          delete st.committed[key];
         } else st.expireKeys([key]);
       }
     }

@@ -11,11 +11,23 @@ export const stateKey: unique symbol = Symbol.for("orm-core.state") as never;
 
 export interface RelHistory { added: Set<object>; removed: Set<object> }
 
+/**
+ * Parent of the attribute dictionaries: no inherited names (like Object.create(null)), but V8 keeps
+ * objects with a prototype in fast mode, where Object.create(null) makes slow dictionaries.
+ */
+const NO_NAMES: object = Object.freeze(Object.create(null));
+export function emptyDict(): Record<string, unknown> { return Object.create(NO_NAMES); }
+/** The old value of an attribute that was never loaded before it was set. */
+export const NEVER_LOADED: unique symbol = Symbol("NEVER_LOADED");
+
 export class InstanceState {
   /** Current values by attribute key (columns and loaded relationships). */
-  dict: Record<string, unknown> = Object.create(null);
-  /** Column values as last loaded from / flushed to the database (persistent objects). */
-  committed: Record<string, unknown> = Object.create(null);
+  dict: Record<string, unknown> = emptyDict();
+  /**
+   * The database's value of each column changed since the last load or flush (SQLAlchemy's
+   * committed_state): copy-on-write, so a loaded object costs one dictionary, not two.
+   */
+  committed: Record<string, unknown> = emptyDict();
   /** Attribute keys to reload on next access; `allExpired` means every column. */
   expired = new Set<string>();
   allExpired = false;
@@ -51,22 +63,25 @@ export class InstanceState {
   isDirty(): boolean {
     if (this.relHistory && this.relHistory.size) return true;
     if (!this.modified) return false;
-    for (const prop of this.mapper.columnProps) {
-      const k = prop.key;
-      if (k in this.dict && !valuesEqual(this.dict[k], this.committed[k])) return true;
-    }
+    for (const k in this.committed) if (!valuesEqual(this.dict[k], this.committed[k])) return true;
     return false;
   }
+  /** Records the database's value of `key` before its first change since the last flush. */
+  snapshot(key: string): void {
+    if (!(key in this.committed)) this.committed[key] = key in this.dict ? this.dict[key] : NEVER_LOADED;
+  }
+  /** The database's value of a column: the snapshot if it changed, else the current one. */
+  committedValue(key: string): unknown { return key in this.committed ? this.committed[key] : this.dict[key]; }
   /** After a flush or load: what we hold is what the database holds. */
   commitAll(): void {
-    for (const prop of this.mapper.columnProps) if (prop.key in this.dict) this.committed[prop.key] = this.dict[prop.key];
+    if (this.modified) for (const _ in this.committed) { this.committed = emptyDict(); break; }
     this.modified = false;
     this.relHistory = undefined;
   }
   expireAll(): void {
     // Fresh objects rather than deletes: deleting keys turns objects into slow dictionaries.
-    this.dict = Object.create(null);
-    this.committed = Object.create(null);
+    this.dict = emptyDict();
+    this.committed = emptyDict();
     this.allExpired = true;
     this.expired.clear();
     this.modified = false;

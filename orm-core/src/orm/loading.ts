@@ -143,7 +143,7 @@ export function instanceFromRow(session: Session, mapper: Mapper, row: readonly 
         if (refreshAll || st.expired.has(k)) {
           const v = processValue(props[i]!.column.node, row[start + i]);
           st.dict[k] = v;
-          st.committed[k] = v;
+          delete st.committed[k];
         }
       }
       st.allExpired = false;
@@ -155,14 +155,11 @@ export function instanceFromRow(session: Session, mapper: Mapper, row: readonly 
   const obj = Object.create(mapper.cls.prototype) as object;
   const st = new InstanceState(obj, mapper);
   (obj as any)[stateKey] = st;
-  const dict = st.dict, committed = st.committed;
+  const dict = st.dict;
   for (let i = 0; i < props.length; i++) {
     const raw = row[start + i];
     const r = procs[i];
-    const v = raw === null || raw === undefined ? null : r ? r(raw) : raw;
-    const key = props[i]!.key;
-    dict[key] = v;
-    committed[key] = v;
+    dict[props[i]!.key] = raw === null || raw === undefined ? null : r ? r(raw) : raw;
   }
   st.key = key;
   st.identity = pk;
@@ -472,7 +469,7 @@ export function lazyLoad(st: InstanceState, rel: RelationshipProperty): unknown 
 export function loadExpiredAttributes(st: InstanceState): void {
   const session = st.session!;
   const mapper = st.mapper;
-  const pkWhere = mapper.primaryKeyProps.map((p) => ({ kind: "binary", op: "=", left: p.column.node, right: { kind: "bind", value: st.committed[p.key] ?? st.dict[p.key] ?? pkFromKey(st, p.key), type: p.column.type }, type: Integer }) as ExprNode);
+  const pkWhere = mapper.primaryKeyProps.map((p) => ({ kind: "binary", op: "=", left: p.column.node, right: { kind: "bind", value: st.identity?.[mapper.primaryKeyProps.indexOf(p)] ?? st.dict[p.key] ?? pkFromKey(st, p.key), type: p.column.type }, type: Integer }) as ExprNode);
   const node: SelectNode = { kind: "select", columns: mapper.columnProps.map((p) => p.column.node), froms: [], joins: [], where: pkWhere, groupBy: [], having: [], orderBy: [], distinct: false };
   const cursor = session.connection().execute(SqlCompiler.compile(node));
   const row = cursor.rows[0];
@@ -482,9 +479,8 @@ export function loadExpiredAttributes(st: InstanceState): void {
   }
   mapper.columnProps.forEach((p, i) => {
     if (st.allExpired || st.expired.has(p.key) || !(p.key in st.dict)) {
-      const v = processValue(p.column.node, row[i]);
-      st.dict[p.key] = v;
-      st.committed[p.key] = v;
+      st.dict[p.key] = processValue(p.column.node, row[i]);
+      delete st.committed[p.key];
     }
   });
   st.allExpired = false;

@@ -45,6 +45,7 @@ export class Persister {
     const had = key in st.dict;
     if (had && valuesEqual(st.dict[key], value)) return;
     this.undo.push([st, key, had, st.dict[key]]);
+    if (st.key !== undefined) { st.snapshot(key); st.modified = true; }
     st.dict[key] = value;
   }
 
@@ -91,8 +92,9 @@ export class Persister {
     dispatchMapper(mapper, "before_update", this.conn, st.obj);
     const cols: TableColumn[] = [];
     const params: unknown[] = [];
+    // Only the columns whose value differs from the database's (copy-on-write snapshots).
     for (const prop of mapper.columnProps) {
-      if (!(prop.key in st.dict) || prop.column.primaryKey && !(prop.key in st.committed)) continue;
+      if (!(prop.key in st.committed) || !(prop.key in st.dict)) continue;
       if (!valuesEqual(st.dict[prop.key], st.committed[prop.key])) { cols.push(prop.column); params.push(bindValue(prop.column, st.dict[prop.key])); }
     }
     if (cols.length === 0) return; // nothing changed: no UPDATE
@@ -106,7 +108,8 @@ export class Persister {
     }
     const table = mapper.table;
     const pkCols = table.primaryKey;
-    for (const c of pkCols) params.push(bindValue(c, st.committed[mapper.keyOfColumn(c)] ?? this.valueOf(st, c)));
+    // The row as the database knows it: a changed primary key is matched by its old value.
+    for (const c of pkCols) { const k = mapper.keyOfColumn(c); params.push(bindValue(c, k in st.committed ? st.committed[k] : st.identity?.[mapper.primaryKeyProps.findIndex((p) => p.key === k)] ?? this.valueOf(st, c))); }
     const shape = cols.map((c) => c.name).join(",");
     const sql = cachedSql(table, `U:${shape}`, () =>
       `UPDATE ${quoteIdentifier(table.name)} SET ${cols.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${pkCols.map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
