@@ -108,6 +108,16 @@ export const event = {
 };
 void (null as unknown as NameFor<unknown>);
 
+/** Whether any listener would see these mapper events (the flush batches rows when none would). */
+export function hasMapperListeners(mapper: { cls: Function }, names: readonly (keyof MapperEvents)[]): boolean {
+  if (registered === 0) return false;
+  for (let c: any = mapper.cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    const byName = listeners.get(c);
+    if (byName && names.some((n) => byName.get(n)?.length)) return true;
+  }
+  return false;
+}
+
 /** Mapper events: listeners on the class and on its mapped superclasses. */
 export function dispatchMapper(mapper: { cls: Function }, name: keyof MapperEvents, connection: unknown, target: object): void {
   if (registered === 0) return;

@@ -9,7 +9,7 @@ import { quoteIdentifier } from "../sql/compiler";
 import { checkBindable } from "../sql/coerce";
 import type { TableColumn, TableObject } from "../schema/table";
 import type { InstanceState } from "./instance-state";
-import { dispatchMapper } from "../events/registry";
+import { dispatchMapper, hasMapperListeners } from "../events/registry";
 import { valuesEqual } from "./instance-state";
 import type { Session } from "./session";
 
@@ -126,6 +126,27 @@ export class Persister {
     const sql = cachedSql(table, "D", () => `DELETE FROM ${quoteIdentifier(table.name)} WHERE ${pkCols.map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
     this.conn.execute({ sql, parameters: pkCols.map((c) => bindValue(c, st.identity?.[mapper.primaryKeyProps.findIndex((p) => p.column === c)] ?? this.valueOf(st, c))) });
     dispatchMapper(mapper, "after_delete", this.conn, st.obj);
+  }
+
+  /**
+   * Deletes rows of one table in set-based statements (DELETE ... WHERE pk IN (...), 500 at a time)
+   * when no delete event listener needs them one by one; every row must be found.
+   */
+  deleteMany(states: InstanceState[]): void {
+    const mapper = states[0]!.mapper;
+    const table = mapper.table;
+    const pk = mapper.primaryKeyProps;
+    if (states.length < 2 || pk.length !== 1 || hasMapperListeners(mapper, ["before_delete", "after_delete"])) {
+      for (const st of states) this.delete(st);
+      return;
+    }
+    const col = pk[0]!.column;
+    for (let i = 0; i < states.length; i += 500) {
+      const chunk = states.slice(i, i + 500);
+      const sql = cachedSql(table, `DM:${chunk.length}`, () => `DELETE FROM ${quoteIdentifier(table.name)} WHERE ${quoteIdentifier(table.name)}.${quoteIdentifier(col.name)} IN (${chunk.map(() => "?").join(", ")})`);
+      const res = this.conn.execute({ sql, parameters: chunk.map((st) => bindValue(col, st.identity?.[0] ?? this.valueOf(st, col))) });
+      if (res.rowcount !== chunk.length) throw new StaleDataError(`DELETE statement on table '${table.name}' expected to delete ${chunk.length} row(s); ${res.rowcount} were matched. Rows were deleted elsewhere.`);
+    }
   }
 
   insertAssociation(table: TableObject, row: Map<string, () => unknown>): void {

@@ -13,6 +13,7 @@ import type { RelationshipProperty } from "./relationship";
 import { quiet, type InstrumentedList } from "./collections";
 import { readRelationship, NULL_MARK, describeState } from "./attributes";
 import { dispatchSession } from "../events/registry";
+import { selectinLoad } from "./loading";
 import { Persister, type UndoLog } from "./persistence";
 import type { Session } from "./session";
 
@@ -65,6 +66,8 @@ export function flush(session: Session): void {
         if (rel.direction === "MANYTOMANY") m2mDeletesFor.push(st);
       }
     };
+    // Children a delete must visit, loaded for all deleted parents at once (not one SELECT per parent).
+    preloadForDelete(session, [...session.deletedStates]);
     for (const st of session.deletedStates) markDelete(st);
 
     // 3. relationship history → key syncs, orphans and association rows.
@@ -149,7 +152,9 @@ export function flush(session: Session): void {
     for (const { table, row } of assocInsert.values()) persister.insertAssociation(table, row);
     for (const table of [...tables].reverse()) {
       const dels = orderRows([...deletes].filter((st) => st.mapper.table === table), syncs, deletes).reverse();
-      for (const st of dels) persister.delete(st);
+      // Rows of a table that refer to each other must go one by one, in order; others go in sets.
+      if (dels.length > 1 && !dels[0]!.mapper.relationshipList.some((r) => r.target?.table === table)) persister.deleteMany(dels);
+      else for (const st of dels) persister.delete(st);
     }
 
     dispatchSession(session, "after_flush", ctx);
@@ -200,6 +205,32 @@ function anyDirty(session: Session): boolean {
 }
 /** Persistent objects with changes (the session records them as they change). */
 function identityStates(session: Session): InstanceState[] { return [...session.changed].filter((st) => st.session === session); }
+
+/** Loads, level by level, the relationships that deleting `states` will cascade through or unlink. */
+function preloadForDelete(session: Session, states: InstanceState[]): void {
+  const seen = new Set<InstanceState>();
+  let level = states.filter((st) => st.key !== undefined && st.session === session);
+  while (level.length) {
+    const next: InstanceState[] = [];
+    const byRel = new Map<RelationshipProperty, object[]>();
+    for (const st of level) {
+      if (seen.has(st)) continue;
+      seen.add(st);
+      for (const rel of st.mapper.relationshipList) {
+        if (rel.viewonly || !(rel.cascade.delete || (rel.direction === "ONETOMANY" && !rel.passiveDeletes))) continue;
+        if (rel.key in st.dict) continue;
+        let list = byRel.get(rel);
+        if (!list) byRel.set(rel, (list = []));
+        list.push(st.obj);
+      }
+    }
+    for (const [rel, parents] of byRel) {
+      const children = selectinLoad(session, rel, parents);
+      if (rel.cascade.delete) for (const c of children) next.push(stateOf(c)!);
+    }
+    level = next;
+  }
+}
 
 function loadedItems(st: InstanceState, rel: RelationshipProperty): object[] {
   if (st.session === undefined) return [];

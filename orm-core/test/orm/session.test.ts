@@ -198,3 +198,28 @@ test("bulk update and delete keep the identity map coherent", () => {
   s.execute(insert(User).values([{ name: "G" }, { name: "H" }]));
   assert.equal(s.scalar(select(func.count()).selectFrom(User)), 4);
 });
+
+test("cascade delete: children of all deleted parents load in one SELECT and delete in one set-based statement; with a delete listener, one by one", async () => {
+  const { User, Post, engine, Session } = seeded({ cascade: "all, delete-orphan" });
+  const s = Session();
+  for (const u of s.scalars(select(User)).all()) s.delete(u);
+  const stmts = recordStatements(engine, () => s.commit()).map((r) => r.sql).filter((q) => !/^(BEGIN|COMMIT|SAVEPOINT|RELEASE)/.test(q));
+  assert.deepEqual(stmts, [
+    "SELECT posts.id, posts.title, posts.user_id FROM posts WHERE posts.user_id IN (?, ?, ?)",
+    "DELETE FROM post_tags WHERE post_tags.post_id = ?",
+    "DELETE FROM post_tags WHERE post_tags.post_id = ?",
+    "DELETE FROM post_tags WHERE post_tags.post_id = ?",
+    "DELETE FROM posts WHERE posts.id IN (?, ?, ?)",
+    "DELETE FROM users WHERE users.id IN (?, ?, ?)",
+  ]);
+  const { event } = await import("../../src/index");
+  const m = seeded({ cascade: "all, delete-orphan" });
+  const seen: string[] = [];
+  event.listen(m.Post, "before_delete", (_m, _c, p) => { seen.push(p.title); });
+  const s2 = m.Session();
+  s2.delete(s2.get(m.User, 1)!);
+  const del = recordStatements(m.engine, () => s2.commit()).map((r) => r.sql).filter((q) => q.startsWith("DELETE FROM posts"));
+  assert.deepEqual(del, ["DELETE FROM posts WHERE posts.id = ?", "DELETE FROM posts WHERE posts.id = ?"]);
+  assert.deepEqual(seen.sort(), ["a1", "a2"]);
+  void Post;
+});
