@@ -150,3 +150,19 @@ test("the schema diagram shows every table and relationship of the models", asyn
   assert.match(await frame.locator("#status").innerText(), /6 tables · 4 relationships/);
   await shot("07-diagram");
 });
+
+test("the diagram compares with the database and reveals a table's class on click", async () => {
+  const frame = await webviewFrame("g.table");
+  // demo.db holds the demo tables; broken.ts's authors/books are not in it.
+  await frame.locator("#compare").click();
+  await frame.locator("#status", { hasText: "compared with demo.db" }).waitFor();
+  const missing = await frame.locator("g.table.missing").evaluateAll((els) => els.map((e) => e.getAttribute("data-table")).sort());
+  assert.deepEqual(missing, ["authors", "books"]);
+  assert.equal(await frame.locator("g.table.extra").count(), 0);
+  await shot("12-diagram-compared");
+  await frame.locator('g.table[data-table="posts"]').click();
+  await page.locator(".tabs-container .tab.active", { hasText: "models.ts" }).first().waitFor();
+  const line = await page.locator(".editor-instance .monaco-editor .view-line", { hasText: "export class Post extends" }).count();
+  assert.equal(line, 1);
+  await shot("13-diagram-reveal");
+});

@@ -16,7 +16,9 @@ export interface LaidOut {
 }
 
 export function tableSize(t: Diagram["tables"][number]): { width: number; height: number } {
-  const longest = Math.max(t.name.length + 2, ...t.columns.map((c) => c.name.length + c.type.length + 8));
+  // The title as the webview writes it: name, class, and the database mark.
+  const title = t.name.length + (t.className && t.className !== t.name ? t.className.length + 4 : 0) + (t.presence === "model-only" ? 19 : t.presence === "db-only" ? 17 : 0);
+  const longest = Math.max(title + 2, ...t.columns.map((c) => c.name.length + c.type.length + 8));
   return { width: Math.ceil(longest * CHAR_W + 2 * PAD), height: HEAD_H + t.columns.length * ROW_H + PAD };
 }
 
