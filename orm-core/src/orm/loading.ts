@@ -388,9 +388,11 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
     }
     return allChildren;
   }
-  // One-to-many / many-to-many: one query per chunk, grouped by the parent key.
-  const groups = new Map<string, object[]>();
-  const parentKeys = parents.map((p) => { const k = keyOf(p); return [p, k, JSON.stringify(k)] as const; });
+  // One-to-many / many-to-many: one query per chunk, grouped by the parent key
+  // (a single-column key is its own map key; composite keys are serialized).
+  const groupKey = (k: readonly unknown[]): unknown => (k.length === 1 ? k[0] : JSON.stringify(k));
+  const groups = new Map<unknown, object[]>();
+  const parentKeys = parents.map((p) => { const k = keyOf(p); return [p, k, groupKey(k)] as const; });
   const keyValues = [...new Map(parentKeys.map(([, k, s]) => [s, k])).values()].filter((k) => k.every((v) => v !== null && v !== undefined));
   const keyCols: ColumnNode[] = rel.secondary ? rel.secondaryLocal.map(([, s]) => s.node as ColumnNode) : rel.pairs.map(([, remote]) => remote.node as ColumnNode);
   for (let i = 0; i < keyValues.length; i += IN_CHUNK) {
@@ -411,7 +413,7 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
       const parentKey = rel.secondary
         ? keyCols.map((c, j) => processValue(c, row[extraStart + j]))
         : rel.pairs.map(([, remote]) => (child as any)[target.keyOfColumn(remote)]);
-      const s = JSON.stringify(parentKey);
+      const s = groupKey(parentKey);
       let list = groups.get(s);
       if (!list) groups.set(s, (list = []));
       list.push(child);

@@ -127,6 +127,7 @@ export class Mapper {
       this.keyByColumn.set(column, key);
     }
     this.relationshipKeys = [...relationshipKeys];
+    this.pkIndexes = this.columnProps.flatMap((p, i) => (p.column.primaryKey ? [i] : []));
     this.entity = this.entityNode(table.node, cls);
   }
 
@@ -138,9 +139,8 @@ export class Mapper {
     return this.relList!;
   }
   private pkProps: ColumnProp[] | undefined;
-  private pkIdx: number[] | undefined;
   /** Positions of the primary key among the column properties (hydration reads them per row). */
-  get pkIndexes(): number[] { return (this.pkIdx ??= this.primaryKeyProps.map((p) => this.columnProps.indexOf(p))); }
+  readonly pkIndexes: number[];
   private procs: (((v: any) => unknown) | undefined)[] | undefined;
   /** Each column's result processor, in column order (undefined: the value is used as read). */
   get resultProcessors(): (((v: any) => unknown) | undefined)[] { return (this.procs ??= this.columnProps.map((p) => p.column.type.result)); }
