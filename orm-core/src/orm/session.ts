@@ -20,6 +20,7 @@ import { executeDml } from "./bulk";
 import { dispatchSession } from "../events/registry";
 import { IdentityMap } from "./identity-map";
 import { quiet, type InstrumentedList } from "./collections";
+import { attributeHistory } from "./inspect";
 
 export interface SessionOptions {
   bind?: Engine;
@@ -49,6 +50,8 @@ export class Session {
   readonly txDeleted = new Set<InstanceState>();
   /** @internal persistent objects changed since the last flush (so nothing scans the identity map) */
   readonly changed = new Set<InstanceState>();
+  /** @internal open savepoints of beginNested(), innermost last */
+  readonly nested: NestedFrame[] = [];
   private conn: Connection | undefined;
   private failure: unknown;
   /** @internal */ flushing = false;
@@ -123,6 +126,80 @@ export class Session {
     }
   }
 
+  /**
+   * A SAVEPOINT inside the session's transaction (pending changes are flushed first). Rolling it
+   * back undoes only what happened since: rows it inserted leave the session, rows it deleted come
+   * back, objects it changed are expired and reload; everything else stays as it was.
+   * With `fn`: released when fn returns, rolled back (and the error rethrown) when it throws.
+   * @example session.beginNested(() => session.add(maybeBad)); // a failure here keeps the outer work
+   */
+  beginNested<T>(fn: (session: this) => T): T;
+  beginNested(): NestedTransaction;
+  beginNested<T>(fn?: (session: this) => T): T | NestedTransaction {
+    this.flush();
+    const conn = this.writeConnection();
+    const frame: NestedFrame = { savepoint: conn.savepoint(), inserted: new Set(), deleted: new Set(), touched: new Set(), pendingBefore: new Set(this.newStates), deletedBefore: new Set(this.deletedStates) };
+    this.nested.push(frame);
+    const tx = new NestedTransaction(this, frame);
+    if (!fn) return tx;
+    let out: T;
+    try {
+      out = fn(this);
+      tx.commit();
+    } catch (e) {
+      if (tx.isActive) tx.rollback();
+      throw e;
+    }
+    return out;
+  }
+  /** @internal Called by the flush: what it wrote belongs to every open savepoint. */
+  noteFlushed(inserted: readonly InstanceState[], updated: readonly InstanceState[], deleted: readonly InstanceState[]): void {
+    for (const f of this.nested) {
+      for (const st of inserted) f.inserted.add(st);
+      for (const st of updated) f.touched.add(st);
+      for (const st of deleted) f.deleted.add(st);
+    }
+  }
+  /** @internal */
+  releaseNested(frame: NestedFrame): void {
+    this.requireInnermost(frame, "commit");
+    this.checkUsable();
+    this.flush();
+    this.nested.pop();
+    this.conn!.releaseSavepoint(frame.savepoint);
+  }
+  /** @internal ROLLBACK TO SAVEPOINT and undo, in the objects, what happened since it began. */
+  rollbackNested(frame: NestedFrame): void {
+    this.requireInnermost(frame, "rollback");
+    this.nested.pop();
+    this.conn!.rollbackToSavepoint(frame.savepoint);
+    this.failure = undefined;
+    for (const st of frame.inserted) {
+      if (st.key !== undefined && this.identityMap.get(st.key) === st.obj) this.identityMap.delete(st.key);
+      st.key = undefined; st.identity = undefined; st.session = undefined;
+      this.txInserted.delete(st);
+    }
+    for (const st of frame.deleted) {
+      st.wasDeleted = false;
+      if (st.key === undefined || this.identityMap.has(st.key)) continue;
+      st.session = this;
+      this.identityMap.set(st.key, st.obj);
+      this.txDeleted.delete(st);
+      st.expireAll();
+    }
+    for (const st of [...this.newStates]) if (!frame.pendingBefore.has(st)) { this.newStates.delete(st); st.session = undefined; }
+    for (const st of [...this.deletedStates]) if (!frame.deletedBefore.has(st)) { this.deletedStates.delete(st); st.deleted = false; }
+    for (const st of [...frame.touched, ...this.changed]) if (st.session === this && st.key !== undefined) st.expireAll();
+    this.changed.clear();
+  }
+  private requireInnermost(frame: NestedFrame, what: string): void {
+    if (this.nested[this.nested.length - 1] !== frame) {
+      throw new InvalidRequestError(this.nested.includes(frame)
+        ? `Can't ${what} this savepoint while a savepoint begun inside it is still open; end the inner one first.`
+        : `This savepoint is already ended (committed, rolled back, or ended with its transaction).`);
+    }
+  }
+
   commit(): void {
     this.checkUsable();
     this.flush();
@@ -136,6 +213,7 @@ export class Session {
     this.txInserted.clear();
     this.txDeleted.clear();
     this.changed.clear();
+    this.nested.length = 0;
     if (this.expireOnCommit) for (const obj of this.identityMap.values()) stateOf(obj)!.expireAll();
     dispatchSession(this, "after_commit");
   }
@@ -148,6 +226,7 @@ export class Session {
       this.conn = undefined;
     }
     this.failure = undefined;
+    this.nested.length = 0;
     // Objects whose INSERT is rolled back become transient again (attributes kept, as in SQLAlchemy);
     // objects whose DELETE is rolled back are persistent again.
     for (const st of this.txInserted) {
@@ -174,6 +253,7 @@ export class Session {
   close(): void {
     if (this.conn) { this.conn.rollback(); this.conn.close(); this.conn = undefined; }
     this.failure = undefined;
+    this.nested.length = 0;
     this.expungeAll();
     this.closed = true;
   }
@@ -322,7 +402,21 @@ export class Session {
     return out;
   }
   get deleted(): ReadonlySet<object> { return new Set([...this.deletedStates].map((s) => s.obj)); }
-  isModified(obj: object): boolean { return requireState(obj).isDirty(); }
+  /**
+   * Whether the object has net changes: an attribute whose value differs from the database's, or
+   * (unless `includeCollections: false`) a collection with items added or removed. Setting a value
+   * back to what was loaded is not a change. Never loads anything.
+   */
+  isModified(obj: object, options: { includeCollections?: boolean } = {}): boolean {
+    const st = requireState(obj, "session.isModified()");
+    const includeCollections = options.includeCollections ?? true;
+    for (const p of st.mapper.columnProps) if (attributeHistory(st, p.key).hasChanges()) return true;
+    for (const rel of st.mapper.relationshipList) {
+      if (rel.uselist && !includeCollections) continue;
+      if (attributeHistory(st, rel.key).hasChanges()) return true;
+    }
+    return false;
+  }
 
   // ---- queries ----------------------------------------------------------------------
 
@@ -431,6 +525,27 @@ export class SessionTransaction {
   rollback(): void { this.done = true; this.session.rollback(); }
   get isActive(): boolean { return !this.done; }
   [Symbol.dispose](): void { if (!this.done) this.rollback(); }
+}
+
+/** @internal What a savepoint of beginNested() must undo if it is rolled back. */
+export interface NestedFrame {
+  readonly savepoint: string;
+  readonly inserted: Set<InstanceState>;
+  readonly deleted: Set<InstanceState>;
+  readonly touched: Set<InstanceState>;
+  readonly pendingBefore: ReadonlySet<InstanceState>;
+  readonly deletedBefore: ReadonlySet<InstanceState>;
+}
+
+/** A savepoint begun with session.beginNested(): commit() releases it, rollback() undoes it. */
+export class NestedTransaction {
+  private done = false;
+  constructor(private readonly session: Session, private readonly frame: NestedFrame) {}
+  commit(): void { this.session.releaseNested(this.frame); this.done = true; }
+  rollback(): void { this.done = true; this.session.rollbackNested(this.frame); }
+  get isActive(): boolean { return !this.done && this.session.nested.includes(this.frame); }
+  get nested(): true { return true; }
+  [Symbol.dispose](): void { if (this.isActive) this.rollback(); }
 }
 
 function requireMapper(cls: unknown, where: string): Mapper {

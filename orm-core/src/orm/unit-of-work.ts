@@ -182,6 +182,7 @@ export function flush(session: Session): void {
       st.wasDeleted = true;
       session.txDeleted.add(st);
     }
+    if (session.nested.length) session.noteFlushed(inserts, updates, [...deletes]);
     dispatchSession(session, "after_flush_postexec", ctx);
   } catch (err) {
     // Nothing of this flush stays: neither in the database nor in the objects.
