@@ -16,7 +16,7 @@ import { mapperOf, type Mapper } from "./mapper";
 import { requireState, describeState, setLoaded } from "./attributes";
 import { executeSelect, loadByIdentity, loadExpiredAttributes } from "./loading";
 import { flush as runFlush } from "./unit-of-work";
-import { executeDml } from "./bulk";
+import { executeDml, type DmlOptions } from "./bulk";
 import { dispatchSession } from "../events/registry";
 import { IdentityMap } from "./identity-map";
 import { quiet, type InstrumentedList } from "./collections";
@@ -422,12 +422,14 @@ export class Session {
 
   /**
    * Runs a statement: select() gives rows of objects/values; update/insert/deleteFrom
-   * change rows and keep the session's objects in step.
+   * change rows and keep the session's objects in step. With `rows`, insert() runs as multi-row
+   * INSERTs and update() as a bulk UPDATE by primary key; `options.synchronizeSession` picks how
+   * update/delete with criteria keep loaded objects in step ("auto", "evaluate", "fetch", false).
    * @example session.execute(select(User).where(User.name.eq("Alice"))).scalars().all()
    */
   execute<R extends readonly unknown[]>(stmt: Select<R>): Result<R>;
-  execute(stmt: Insert | Update | Delete): Result<any>;
-  execute(stmt: unknown): Result<any> {
+  execute(stmt: Insert | Update | Delete, rows?: readonly Record<string, unknown>[], options?: DmlOptions): Result<any>;
+  execute(stmt: unknown, rows?: readonly Record<string, unknown>[], options: DmlOptions = {}): Result<any> {
     this.checkUsable();
     if (stmt instanceof Select || (stmt as any)?.[ormKind] === "Select") {
       this.autoflushIfEnabled();
@@ -435,7 +437,7 @@ export class Session {
     }
     if (stmt instanceof Insert || stmt instanceof Update || stmt instanceof Delete) {
       this.autoflushIfEnabled();
-      return executeDml(this, stmt);
+      return executeDml(this, stmt, rows, options ?? {});
     }
     throw new ArgumentError(`session.execute() takes select(), insert(), update() or deleteFrom(), got ${describe(stmt)}.`);
   }
