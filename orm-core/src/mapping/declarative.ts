@@ -24,6 +24,12 @@ import { configureRegistry } from "./configure";
 export interface ModelOptions {
   /** Table-level constraints: UniqueConstraint, Index, CheckConstraint. */
   tableArgs?: readonly TableItem[];
+  /**
+   * An integer column (by attribute name) that counts the row's versions: every UPDATE sets it
+   * to old + 1 and matches the old value, so a concurrent change raises StaleDataError instead
+   * of being overwritten (SQLAlchemy's version_id_col).
+   */
+  versionIdCol?: string;
 }
 
 /** What Base.model() recorded for the class it returned. */
@@ -32,6 +38,7 @@ export interface ModelBaseInfo {
   readonly attrs: Attributes;
   readonly table: TableObject;
   readonly registry: Registry;
+  readonly options: ModelOptions;
   mappedBy?: Function;
 }
 const modelBases = new WeakMap<Function, ModelBaseInfo>();
@@ -107,7 +114,10 @@ export function declarativeBase(options: { metadata?: MetaData } = {}): Declarat
       }
       const table = new TableObject(tableName, metadata, items);
       metadata.add(table, { deferDuplicate: true });
-      const info: ModelBaseInfo = { tableName, attrs: attributes, table, registry };
+      if (opts.versionIdCol !== undefined && !isColumnSpec((attributes as Attributes)[opts.versionIdCol])) {
+        throw new ArgumentError(`Base.model(${JSON.stringify(tableName)}): versionIdCol ${JSON.stringify(opts.versionIdCol)} must name one of its columns, e.g. version: Column(Integer, { nullable: false }).`);
+      }
+      const info: ModelBaseInfo = { tableName, attrs: attributes, table, registry, options: opts };
       registry.modelBases.push(info);
 
       // The class users extend. Its constructor refuses to build instances of unmapped subclasses.
@@ -149,6 +159,7 @@ export function mapped<C extends abstract new (...args: any) => any>(cls: C, _co
   const columnKeys = Object.keys(info.attrs).filter((k) => isColumnSpec(info.attrs[k]));
   const relKeys = Object.keys(info.attrs).filter((k) => isRelationshipSpec(info.attrs[k]));
   const mapper = new Mapper(cls, name, info.table, info.registry, columnKeys, relKeys);
+  if (info.options.versionIdCol !== undefined) mapper.versionProp = mapper.columnPropByKey.get(info.options.versionIdCol);
   setMapper(cls, mapper);
 
   // Class-level attributes. `name` and `length` are own properties of every function: redefine them.

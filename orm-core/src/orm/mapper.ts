@@ -116,6 +116,8 @@ export class Mapper {
   /** Validators from @validates, by attribute key. */
   readonly validators = new Map<string, (target: object, value: unknown, key: string) => unknown>();
   readonly hybrids = new Set<string>();
+  /** The version counter column (versionIdCol): UPDATE and DELETE check it, UPDATE increments it. */
+  versionProp: ColumnProp | undefined;
   private readonly entity: EntityNode;
 
   constructor(readonly cls: Function, readonly name: string, readonly table: TableObject, readonly registry: Registry, columnKeys: readonly string[], relationshipKeys: readonly string[]) {

@@ -58,6 +58,8 @@ export class Persister {
     let autoPk: TableColumn | undefined;
     let shape = "I";
     const pk = mapper.primaryKeyProps;
+    const version = mapper.versionProp;
+    if (version && (st.dict[version.key] === undefined || st.dict[version.key] === null)) this.setValue(st, version.key, 1);
     for (const prop of mapper.columnProps) {
       const col = prop.column;
       let v = st.dict[prop.key];
@@ -108,13 +110,24 @@ export class Persister {
     }
     const table = mapper.table;
     const pkCols = table.primaryKey;
+    // Versioned rows: the counter goes up by one, and the row must still hold the version we read.
+    const version = mapper.versionProp;
+    let oldVersion: unknown;
+    if (version && !cols.includes(version.column)) {
+      oldVersion = version.key in st.committed ? st.committed[version.key] : this.valueOf(st, version.column);
+      const next = (oldVersion as number) + 1;
+      this.setValue(st, version.key, next);
+      cols.push(version.column);
+      params.push(bindValue(version.column, next));
+    } else if (version) oldVersion = st.committed[version.key];
     // The row as the database knows it: a changed primary key is matched by its old value.
     for (const c of pkCols) { const k = mapper.keyOfColumn(c); params.push(bindValue(c, k in st.committed ? st.committed[k] : st.identity?.[mapper.primaryKeyProps.findIndex((p) => p.key === k)] ?? this.valueOf(st, c))); }
+    if (version) params.push(bindValue(version.column, oldVersion));
     const shape = cols.map((c) => c.name).join(",");
     const sql = cachedSql(table, `U:${shape}`, () =>
-      `UPDATE ${quoteIdentifier(table.name)} SET ${cols.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${pkCols.map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
+      `UPDATE ${quoteIdentifier(table.name)} SET ${cols.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${[...pkCols, ...(version ? [version.column] : [])].map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
     const res = this.conn.execute({ sql, parameters: params });
-    if (res.rowcount !== 1) throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update 1 row(s); ${res.rowcount} were matched. The row was deleted or its key changed elsewhere.`);
+    if (res.rowcount !== 1) throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update 1 row(s); ${res.rowcount} were matched. ${version ? `The row was changed (its ${version.key} is no longer ${String(oldVersion)}) or deleted by someone else: refresh the object and apply the change again.` : "The row was deleted or its key changed elsewhere."}`);
     dispatchMapper(mapper, "after_update", this.conn, st.obj);
   }
 
@@ -123,8 +136,13 @@ export class Persister {
     dispatchMapper(mapper, "before_delete", this.conn, st.obj);
     const table = mapper.table;
     const pkCols = table.primaryKey;
-    const sql = cachedSql(table, "D", () => `DELETE FROM ${quoteIdentifier(table.name)} WHERE ${pkCols.map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
-    this.conn.execute({ sql, parameters: pkCols.map((c) => bindValue(c, st.identity?.[mapper.primaryKeyProps.findIndex((p) => p.column === c)] ?? this.valueOf(st, c))) });
+    const version = mapper.versionProp;
+    const where = version ? [...pkCols, version.column] : pkCols;
+    const sql = cachedSql(table, "D", () => `DELETE FROM ${quoteIdentifier(table.name)} WHERE ${where.map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
+    const params = pkCols.map((c) => bindValue(c, st.identity?.[mapper.primaryKeyProps.findIndex((p) => p.column === c)] ?? this.valueOf(st, c)));
+    if (version) params.push(bindValue(version.column, version.key in st.committed ? st.committed[version.key] : this.valueOf(st, version.column)));
+    const res = this.conn.execute({ sql, parameters: params });
+    if (version && res.rowcount !== 1) throw new StaleDataError(`DELETE statement on table '${table.name}' expected to delete 1 row(s); ${res.rowcount} were matched. The row was changed or deleted by someone else: refresh the object first.`);
     dispatchMapper(mapper, "after_delete", this.conn, st.obj);
   }
 
@@ -136,7 +154,7 @@ export class Persister {
     const mapper = states[0]!.mapper;
     const table = mapper.table;
     const pk = mapper.primaryKeyProps;
-    if (states.length < 2 || pk.length !== 1 || hasMapperListeners(mapper, ["before_delete", "after_delete"])) {
+    if (states.length < 2 || pk.length !== 1 || mapper.versionProp || hasMapperListeners(mapper, ["before_delete", "after_delete"])) {
       for (const st of states) this.delete(st);
       return;
     }
