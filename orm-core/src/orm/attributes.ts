@@ -23,11 +23,12 @@ export function requireState(obj: object, what = "this operation"): InstanceStat
 export function readColumn(st: InstanceState, key: string): unknown {
   const d = st.dict;
   if (key in d) return d[key];
-  if (st.key !== undefined && (st.allExpired || st.expired.has(key))) {
+  // A persistent object without the value: expired, or a deferred column not loaded yet.
+  if (st.key !== undefined) {
     if (st.wasDeleted) throw new ObjectDeletedError(`Instance ${describeState(st)} has been deleted; its attributes can't be loaded.`);
     if (!st.session) throw new DetachedInstanceError(`Instance ${describeState(st)} is not bound to a Session; attribute refresh operation cannot proceed. Add it to a session (session.add(obj)) or keep the session open while reading.`);
-    loadExpiredAttributes(st);
-    if (key in d) return d[key];
+    loadExpiredAttributes(st, st.mapper.loadGroupOf(key));
+    if (key in st.dict) return st.dict[key];
   }
   return null;
 }

@@ -15,7 +15,7 @@ import { Integer } from "../schema/types";
 import { InstanceState, stateKey, stateOf } from "./instance-state";
 import { AliasedClass, mapperOf, type Mapper } from "./mapper";
 import type { RelationshipProperty, LazyStrategy } from "./relationship";
-import { LoaderOption } from "./strategy-options";
+import { LoaderOption, ColumnLoaderOption } from "./strategy-options";
 import { NO_VALUE, setLoaded } from "./attributes";
 import { quiet, type InstrumentedList } from "./collections";
 import type { Session } from "./session";
@@ -23,7 +23,11 @@ import type { Session } from "./session";
 /** Largest IN list per selectin query (SQLite's default variable limit is far higher; keeps statements cacheable). */
 const IN_CHUNK = 500;
 
-interface EntitySlot { kind: "entity"; mapper: Mapper; from: TableNode | AliasNode; start: number; joined: JoinedLoad[]; selectin: PathLoad[] }
+interface EntitySlot {
+  kind: "entity"; mapper: Mapper; from: TableNode | AliasNode; start: number; joined: JoinedLoad[]; selectin: PathLoad[];
+  /** Positions (in mapper.columnProps) of the columns this query loads, when not all of them. */
+  props?: readonly number[];
+}
 interface ColumnSlot { kind: "column"; index: number; node: ExprNode }
 type Slot = EntitySlot | ColumnSlot;
 /** A joined eager load: the alias and column range in the row, and nested joined loads. */
@@ -67,8 +71,9 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
       const mapper = mapperOf(col.entity) ?? (col.entity instanceof AliasedClass ? col.entity.mapper : undefined);
       if (!mapper) throw new InvalidRequestError(`Entity ${String(col.entity)} is not mapped.`);
       mapper.registry.configure();
-      const slot: EntitySlot = { kind: "entity", mapper, from: col.from, start: columns.length, joined: [], selectin: [] };
-      columns.push(...col.columns);
+      const props = loadedProps(mapper, stmt.loaderOptions);
+      const slot: EntitySlot = { kind: "entity", mapper, from: col.from, start: columns.length, joined: [], selectin: [], ...(props ? { props } : {}) };
+      columns.push(...(props ? props.map((i) => col.columns[i]!) : col.columns));
       const plan = (m: Mapper, from: TableNode | AliasNode, opts: Map<RelationshipProperty, PathTree> | undefined, into: { joined: JoinedLoad[]; selectin: PathLoad[] }, depth: number, outer: boolean) => {
         for (const rel of m.relationshipList) {
           const opt = opts?.get(rel);
@@ -107,6 +112,28 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
     }
   }
   return { node: { ...base, columns, joins }, slots, hasJoinedCollections };
+}
+
+/**
+ * Which columns of `mapper` a query loads: all but the deferred ones, changed by loadOnly / defer /
+ * undefer / undeferGroup options; undefined when that is every column (the common, fast case).
+ */
+function loadedProps(mapper: Mapper, options: readonly unknown[]): number[] | undefined {
+  const opts = options.filter((o): o is ColumnLoaderOption => o instanceof ColumnLoaderOption && o.mapper === mapper);
+  if (opts.length === 0 && mapper.deferredIndexes.length === 0) return undefined;
+  const props = mapper.columnProps;
+  const indexOf = (key: string) => props.findIndex((p) => p.key === key);
+  const deferred = new Set(mapper.deferredIndexes);
+  let loaded = new Set(props.map((_, i) => i).filter((i) => !deferred.has(i)));
+  for (const o of opts) {
+    if (o.kind === "loadOnly") loaded = new Set(o.keys.map(indexOf));
+    else if (o.kind === "defer") for (const k of o.keys) loaded.delete(indexOf(k));
+    else if (o.kind === "undefer") for (const k of o.keys) loaded.add(indexOf(k));
+    else props.forEach((p, i) => { if (p.column.spec.options.deferredGroup === o.keys[0]) loaded.add(i); });
+  }
+  for (const i of mapper.pkIndexes) loaded.add(i);
+  if (loaded.size === props.length) return undefined;
+  return [...loaded].sort((a, b) => a - b);
 }
 
 /** The SQL the session would run for a select (eager joins included): used by stmt.toString(). */
@@ -168,6 +195,52 @@ export function instanceFromRow(session: Session, mapper: Mapper, row: readonly 
   return obj;
 }
 
+/**
+ * Row → instance when the row holds only some columns (`props`, positions in mapper.columnProps):
+ * the others stay unloaded and load on first read.
+ */
+function instanceFromPartialRow(session: Session, mapper: Mapper, row: readonly unknown[], start: number, props: readonly number[], populateExisting: boolean): object | null {
+  const all = mapper.columnProps;
+  const procs = mapper.resultProcessors;
+  const at = (i: number) => start + props.indexOf(i);
+  const pk = mapper.pkIndexes.map((i) => { const v = row[at(i)]; const r = procs[i]; return v === null || v === undefined || !r ? v : r(v); });
+  const key = mapper.identityKey(pk);
+  if (key === undefined) return null;
+  let obj = session.identityMap.get(key);
+  let st: InstanceState;
+  if (obj) {
+    st = stateOf(obj)!;
+    const refreshAll = st.allExpired || populateExisting;
+    if (!refreshAll && !st.expired.size) return obj;
+    if (st.allExpired) {
+      // What this row doesn't hold reloads later: mark it expired rather than loaded.
+      for (const p of all) if (!(p.key in st.dict)) st.expired.add(p.key);
+      st.allExpired = false;
+    }
+    props.forEach((i, j) => {
+      const k = all[i]!.key;
+      if (refreshAll || st.expired.has(k)) { st.dict[k] = processValue(all[i]!.column.node, row[start + j]); delete st.committed[k]; st.expired.delete(k); }
+    });
+    for (const i of mapper.deferredIndexes) st.expired.delete(all[i]!.key); // deferred: unloaded, not expired
+    if (populateExisting) { st.modified = false; st.relHistory = undefined; }
+    return obj;
+  }
+  obj = Object.create(mapper.cls.prototype) as object;
+  st = new InstanceState(obj, mapper);
+  (obj as any)[stateKey] = st;
+  props.forEach((i, j) => { const raw = row[start + j]; const r = procs[i]; st.dict[all[i]!.key] = raw === null || raw === undefined ? null : r ? r(raw) : raw; });
+  st.key = key;
+  st.identity = pk;
+  st.session = session;
+  session.identityMap.set(key, obj);
+  return obj;
+}
+
+/** The instance of an entity slot's columns in `row`. */
+function hydrateSlot(session: Session, slot: EntitySlot, row: readonly unknown[], populateExisting: boolean): object | null {
+  return slot.props ? instanceFromPartialRow(session, slot.mapper, row, slot.start, slot.props, populateExisting) : instanceFromRow(session, slot.mapper, row, slot.start, populateExisting);
+}
+
 /** Runs an ORM select and returns its Result. */
 export function executeSelect(session: Session, stmt: Select<any>): Result<any> {
   const { node, slots, hasJoinedCollections } = planSelect(stmt);
@@ -184,7 +257,7 @@ export function executeSelect(session: Session, stmt: Select<any>): Result<any> 
     const outRow: unknown[] = [];
     for (const slot of slots) {
       if (slot.kind === "column") { outRow.push(processValue(slot.node, row[slot.index])); continue; }
-      const obj = instanceFromRow(session, slot.mapper, row, slot.start, populateExisting);
+      const obj = hydrateSlot(session, slot, row, populateExisting);
       outRow.push(obj);
       if (obj) {
         if (slot.selectin.length) pushUnique(loadedPerSlot, slot.selectin, obj);
@@ -225,7 +298,7 @@ function streamSelect(session: Session, compiled: CompiledQuery, slots: Slot[], 
       const loaded = new Map<PathLoad[], object[]>();
       const built = batch.map((row) => slots.map((slot) => {
         if (slot.kind === "column") return processValue(slot.node, row[slot.index]);
-        const obj = instanceFromRow(session, slot.mapper, row, slot.start, populateExisting);
+        const obj = hydrateSlot(session, slot, row, populateExisting);
         if (obj) passed.push(obj);
         if (obj && slot.selectin.length) pushUnique(loaded, slot.selectin, obj);
         return obj;
@@ -321,7 +394,7 @@ export function loadByIdentity(session: Session, mapper: Mapper, pk: readonly un
   const pkCols = mapper.primaryKeyProps.map((p) => p.column.node as ColumnNode);
   const q = cachedQuery(mapper, "get", () => entitySelect(mapper, pkCols.map((c) => ({ kind: "binary", op: "=", left: c, right: { kind: "bind", value: DUMMY, type: c.type }, type: Integer }) as ExprNode), []));
   const rows = session.connection().execute({ sql: q.sql, parameters: pk.map((v, i) => bindFor(pkCols[i]!, v)) }).rows;
-  return rows[0] ? instanceFromRow(session, mapper, rows[0], q.slot.start, populateExisting) : null;
+  return rows[0] ? hydrateSlot(session, q.slot, rows[0], populateExisting) : null;
 }
 
 // ---- selectin and post-query loads ---------------------------------------------
@@ -379,7 +452,7 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
       const chunk = values.slice(i, i + IN_CHUNK);
       const q = cachedQuery(rel, `m2o:${chunk.length}`, () => entitySelect(target, [inCondition(pkCols, chunk.map((k) => k.map(() => DUMMY)))], []));
       const params = chunk.flatMap((k) => k.map((v, j) => bindFor(pkCols[j]!, v)));
-      for (const row of session.connection().execute({ sql: q.sql, parameters: params }).rows) instanceFromRow(session, target, row, q.slot.start, false);
+      for (const row of session.connection().execute({ sql: q.sql, parameters: params }).rows) hydrateSlot(session, q.slot, row, false);
     }
     for (const [p, key] of byParent) {
       const child = key ? session.identityMap.get(key) ?? null : null;
@@ -408,7 +481,7 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
     const params = chunk.flatMap((k) => k.map((v, j) => bindFor(keyCols[j]!, v)));
     const cursor = session.connection().execute({ sql: q.sql, parameters: params });
     for (const row of cursor.rows) {
-      const child = instanceFromRow(session, target, row, slot.start, false);
+      const child = hydrateSlot(session, slot, row, false);
       if (!child) continue;
       const parentKey = rel.secondary
         ? keyCols.map((c, j) => processValue(c, row[extraStart + j]))
@@ -467,23 +540,26 @@ export function lazyLoad(st: InstanceState, rel: RelationshipProperty): unknown 
   return st.dict[rel.key] ?? NO_VALUE;
 }
 
-/** Reloads the expired column attributes of a persistent instance. */
-export function loadExpiredAttributes(st: InstanceState): void {
+/**
+ * Loads column attributes of a persistent instance by primary key: the expired ones (all but
+ * deferred columns after a full expiry), plus `also` (a deferred column being read, and its group).
+ */
+export function loadExpiredAttributes(st: InstanceState, also: readonly string[] = []): void {
   const session = st.session!;
   const mapper = st.mapper;
+  const deferred = new Set(mapper.deferredIndexes.map((i) => mapper.columnProps[i]!.key));
+  const wanted = mapper.columnProps.filter((p) => also.includes(p.key) || st.expired.has(p.key) || (st.allExpired && !deferred.has(p.key)) || (p.column.primaryKey && !(p.key in st.dict)));
   const pkWhere = mapper.primaryKeyProps.map((p) => ({ kind: "binary", op: "=", left: p.column.node, right: { kind: "bind", value: st.identity?.[mapper.primaryKeyProps.indexOf(p)] ?? st.dict[p.key] ?? pkFromKey(st, p.key), type: p.column.type }, type: Integer }) as ExprNode);
-  const node: SelectNode = { kind: "select", columns: mapper.columnProps.map((p) => p.column.node), froms: [], joins: [], where: pkWhere, groupBy: [], having: [], orderBy: [], distinct: false };
+  const node: SelectNode = { kind: "select", columns: wanted.map((p) => p.column.node), froms: [], joins: [], where: pkWhere, groupBy: [], having: [], orderBy: [], distinct: false };
   const cursor = session.connection().execute(SqlCompiler.compile(node));
   const row = cursor.rows[0];
   if (!row) {
     st.wasDeleted = true;
     throw new ObjectDeletedError(`Instance <${mapper.name}> has been deleted, or its row is otherwise not present.`);
   }
-  mapper.columnProps.forEach((p, i) => {
-    if (st.allExpired || st.expired.has(p.key) || !(p.key in st.dict)) {
-      st.dict[p.key] = processValue(p.column.node, row[i]);
-      delete st.committed[p.key];
-    }
+  wanted.forEach((p, i) => {
+    st.dict[p.key] = processValue(p.column.node, row[i]);
+    delete st.committed[p.key];
   });
   st.allExpired = false;
   st.expired.clear();

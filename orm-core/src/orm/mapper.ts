@@ -147,6 +147,15 @@ export class Mapper {
   /** Each column's result processor, in column order (undefined: the value is used as read). */
   get resultProcessors(): (((v: any) => unknown) | undefined)[] { return (this.procs ??= this.columnProps.map((p) => p.column.type.result)); }
   get primaryKeyProps(): ColumnProp[] { return (this.pkProps ??= this.columnProps.filter((p) => p.column.primaryKey)); }
+  private deferredIdx: number[] | undefined;
+  /** Positions of the columns declared `deferred` (not loaded by queries until read). */
+  get deferredIndexes(): number[] { return (this.deferredIdx ??= this.columnProps.flatMap((p, i) => (p.column.spec.options.deferred && !p.column.primaryKey ? [i] : []))); }
+  /** The keys loaded together with `key` when it is read unloaded: its deferred group, or itself. */
+  loadGroupOf(key: string): string[] {
+    const group = this.columnPropByKey.get(key)?.column.spec.options.deferredGroup;
+    if (group === undefined) return [key];
+    return this.columnProps.filter((p) => p.column.spec.options.deferredGroup === group).map((p) => p.key);
+  }
   get hasServerDefaults(): boolean { return this.columnProps.some((p) => p.column.serverDefault !== undefined); }
   /** Attribute keys accepted by the constructor. */
   isAttribute(key: string): boolean { return this.columnPropByKey.has(key) || this.relationships.has(key) || this.relationshipKeys.includes(key); }

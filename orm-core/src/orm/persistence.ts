@@ -74,6 +74,7 @@ export class Persister {
           continue; // the database fills it; expire so it is read back
         } else if (v === undefined) {
           v = null;
+          this.setValue(st, prop.key, null); // known now: reading it later needs no SELECT
         }
       }
       cols.push(col);

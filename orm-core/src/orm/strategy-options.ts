@@ -6,7 +6,7 @@
 import { ormKind } from "../util/kind";
 import { ArgumentError } from "../errors/errors";
 import { describe } from "../sql/coerce";
-import { RelationshipAttribute } from "./mapper";
+import { InstrumentedAttribute, RelationshipAttribute, mapperOf, type Mapper } from "./mapper";
 import type { LazyStrategy } from "./relationship";
 
 export interface LoaderStep { readonly attr: RelationshipAttribute; readonly strategy: LazyStrategy }
@@ -46,3 +46,40 @@ export const lazyload = option("select", "lazyload");
 export const raiseload = option("raise", "raiseload");
 /** Never load: the attribute stays empty. @example select(User).options(noload(User.posts)) */
 export const noload = option("noload", "noload");
+
+/**
+ * Column loading options: which columns of an entity a query loads now. The others are
+ * deferred: loaded, by primary key, when first read.
+ */
+export class ColumnLoaderOption {
+  constructor(readonly mapper: Mapper, readonly kind: "defer" | "undefer" | "loadOnly" | "undeferGroup", readonly keys: readonly string[]) {}
+  get [ormKind](): "LoaderOption" { return "LoaderOption"; }
+}
+function columnAttrs(attrs: unknown[], name: string): { mapper: Mapper; keys: string[] } {
+  if (attrs.length === 0) throw new ArgumentError(`${name}() needs at least one column attribute, e.g. ${name}(User.name).`);
+  let mapper: Mapper | undefined;
+  const keys: string[] = [];
+  for (const a of attrs) {
+    if (!(a instanceof InstrumentedAttribute)) throw new ArgumentError(`${name}() takes column attributes such as User.name, got ${describe(a)}.`);
+    if (mapper && a.mapper !== mapper) throw new ArgumentError(`${name}(): all attributes must belong to one class (${mapper.name} and ${a.mapper.name} given).`);
+    mapper = a.mapper;
+    keys.push(a.key);
+  }
+  return { mapper: mapper!, keys };
+}
+/** Load only these columns (and the primary key) now; defer the rest. @example select(User).options(loadOnly(User.name)) */
+export function loadOnly(...attrs: unknown[]): ColumnLoaderOption { const { mapper, keys } = columnAttrs(attrs, "loadOnly"); return new ColumnLoaderOption(mapper, "loadOnly", keys); }
+/** Don't load these columns now; they load when first read. */
+export function defer(...attrs: unknown[]): ColumnLoaderOption {
+  const { mapper, keys } = columnAttrs(attrs, "defer");
+  for (const k of keys) if (mapper.columnPropByKey.get(k)!.column.primaryKey) throw new ArgumentError(`defer(${mapper.name}.${k}): a primary key column can't be deferred.`);
+  return new ColumnLoaderOption(mapper, "defer", keys);
+}
+/** Load these deferred columns now, with the query. */
+export function undefer(...attrs: unknown[]): ColumnLoaderOption { const { mapper, keys } = columnAttrs(attrs, "undefer"); return new ColumnLoaderOption(mapper, "undefer", keys); }
+/** Load every column of a deferred group now. */
+export function undeferGroup(cls: unknown, group: string): ColumnLoaderOption {
+  const mapper = mapperOf(cls);
+  if (!mapper) throw new ArgumentError(`undeferGroup() takes a mapped class and a group name, got ${describe(cls)}.`);
+  return new ColumnLoaderOption(mapper, "undeferGroup", [group]);
+}

@@ -22,6 +22,10 @@ export interface ColumnOptions {
   onupdate?: unknown;
   autoincrement?: boolean;
   comment?: string;
+  /** Not loaded by queries of the class until first accessed (SQLAlchemy's deferred()). */
+  deferred?: boolean;
+  /** Deferred columns of one group load together when any of them is accessed. */
+  deferredGroup?: string;
 }
 
 /** Whether the column can hold NULL, as SQLAlchemy decides it: primary keys and `nullable: false` cannot. */
@@ -70,7 +74,7 @@ export function Column(...args: unknown[]): ColumnSpec<unknown, boolean> {
     else if (i === args.length - 1 && a !== null && typeof a === "object" && !(ormKind in (a as object))) options = a as ColumnOptions;
     else if (a !== undefined) throw new ArgumentError(`Column() takes a type, ForeignKey(...)s, then an options object; got ${describe(a)} in position ${i + 1}.`);
   });
-  const known = new Set(["primaryKey", "nullable", "default", "serverDefault", "unique", "index", "onupdate", "autoincrement", "comment"]);
+  const known = new Set(["primaryKey", "nullable", "default", "serverDefault", "unique", "index", "onupdate", "autoincrement", "comment", "deferred", "deferredGroup"]);
   for (const key of Object.keys(options)) {
     if (!known.has(key)) throw new ArgumentError(`Column() option ${JSON.stringify(key)} is unknown; the options are ${[...known].join(", ")}.`);
   }
