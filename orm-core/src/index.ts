@@ -32,7 +32,7 @@ export type { InstanceOf, ModelClass, Attributes, Collection } from "./types/inf
 export { relationship, type RelationshipOptions, type RelationshipSpec } from "./orm/relationship";
 export { InstrumentedAttribute, RelationshipAttribute, AliasedClass } from "./orm/mapper";
 export { Session, sessionmaker, SessionTransaction, NestedTransaction, type SessionOptions, type SessionMaker } from "./orm/session";
-export { joinedload, selectinload, lazyload, raiseload, noload, LoaderOption, loadOnly, defer, undefer, undeferGroup, ColumnLoaderOption } from "./orm/strategy-options";
+export { joinedload, selectinload, lazyload, raiseload, noload, containsEager, LoaderOption, loadOnly, defer, undefer, undeferGroup, ColumnLoaderOption } from "./orm/strategy-options";
 export { hybridProperty, validates } from "./orm/hybrid";
 export { inspect } from "./orm/inspect";
 export { asCollection } from "./orm/collections";

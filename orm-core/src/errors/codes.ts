@@ -23,5 +23,6 @@ export const ORM_CODES: Readonly<Record<OrmCode, CodeInfo>> = {
   ORM114: { title: "foreign-key column type differs from the referenced column's", severity: "error", fix: "Give the foreign-key column the referenced column's type." },
   ORM115: { title: "class extends Base.model(...) without @mapped", severity: "error", fix: "Put @mapped above the class." },
   ORM116: { title: "remoteSide / orderBy names an unknown attribute", severity: "error", fix: "Name a column attribute (remoteSide: of this class; orderBy: of the target)." },
+  ORM117: { title: "two unpaired relationships write the same foreign key", severity: "warning", fix: "Pair them with backPopulates on both sides, or mark one viewonly: true." },
   ORM201: { title: "lazy relationship read inside a loop over query results: N+1", severity: "warning", fix: "Add .options(selectinload(...)) to the query." },
 };

@@ -32,9 +32,14 @@ function errorFor(issue: MappingIssue): OrmError {
   }
 }
 
+const warned = new Set<string>();
+
 export function configureRegistry(registry: Registry): void {
   const model = modelFromRegistry(registry);
-  const errors = validateMapping(model).filter((i) => i.severity === "error");
+  const issues = validateMapping(model);
+  const errors = issues.filter((i) => i.severity === "error");
+  // Warnings don't stop the mapping; they are reported once, as SQLAlchemy warns.
+  for (const w of issues) if (w.severity === "warning" && !warned.has(w.message)) { warned.add(w.message); process.emitWarning(w.message, { type: "OrmWarning", code: w.code }); }
   if (errors.length) {
     const err = errorFor(errors[0]!);
     if (errors.length > 1) (err as { issues?: MappingIssue[] }).issues = errors;
@@ -61,7 +66,8 @@ export function configureRegistry(registry: Registry): void {
         rel.secondaryLocal = d.secondaryLocal.map(([a, b]) => [column(a), column(b)] as const);
         rel.secondaryRemote = d.secondaryRemote.map(([a, b]) => [column(a), column(b)] as const);
       }
-      rel.cascade = parseCascade(info.cascade).set;
+      // viewonly relationships write nothing, so they cascade nothing into the session either.
+      rel.cascade = parseCascade(info.viewonly ? "none" : info.cascade).set;
       rel.orderBy = orderByNodes(rel);
       const pj = spec.options.primaryJoin;
       if (pj) rel.customJoin = () => toCondition(pj(mapper.cls, rel.target.cls), `primaryJoin of ${rel.name}`);

@@ -104,7 +104,7 @@ export interface MappingModel {
 
 export type OrmCode =
   | "ORM101" | "ORM102" | "ORM103" | "ORM104" | "ORM105" | "ORM106" | "ORM107" | "ORM108"
-  | "ORM109" | "ORM110" | "ORM111" | "ORM112" | "ORM113" | "ORM114" | "ORM115" | "ORM116" | "ORM201";
+  | "ORM109" | "ORM110" | "ORM111" | "ORM112" | "ORM113" | "ORM114" | "ORM115" | "ORM116" | "ORM117" | "ORM201";
 
 export interface MappingIssue {
   readonly code: OrmCode;

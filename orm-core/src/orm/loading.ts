@@ -10,7 +10,7 @@ import { SqlCompiler } from "../sql/compiler";
 import { checkBindable } from "../sql/coerce";
 import type { CompiledQuery } from "../engine/engine";
 import { Result } from "../engine/result";
-import type { AliasNode, ColumnNode, EntityNode, ExprNode, JoinClause, SelectNode, TableNode } from "../sql/nodes";
+import type { AliasNode, ColumnNode, EntityNode, ExprNode, FromNode, JoinClause, SelectNode, TableNode } from "../sql/nodes";
 import { Integer } from "../schema/types";
 import { InstanceState, stateKey, stateOf } from "./instance-state";
 import { AliasedClass, mapperOf, type Mapper } from "./mapper";
@@ -31,7 +31,7 @@ interface EntitySlot {
 interface ColumnSlot { kind: "column"; index: number; node: ExprNode }
 type Slot = EntitySlot | ColumnSlot;
 /** A joined eager load: the alias and column range in the row, and nested joined loads. */
-interface JoinedLoad { rel: RelationshipProperty; from: AliasNode; start: number; joined: JoinedLoad[]; selectin: PathLoad[] }
+interface JoinedLoad { rel: RelationshipProperty; from: TableNode | AliasNode; start: number; joined: JoinedLoad[]; selectin: PathLoad[] }
 /** A relationship to load after the main query, with what to load beneath it. */
 interface PathLoad { rel: RelationshipProperty; strategy: LazyStrategy; children: Map<RelationshipProperty, LazyStrategy | PathTree> }
 type PathTree = { strategy: LazyStrategy; children: Map<RelationshipProperty, PathTree> };
@@ -81,7 +81,17 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
           // Default eager strategies don't recurse forever on self-references.
           if (!opt && depth > 0 && rel.target === m && (strategy === "joined" || strategy === "selectin")) strategy = "select";
           if (strategy === "joined" && limited && rel.uselist) strategy = "selectin"; // LIMIT applies to parents, not joined rows
-          if (strategy === "joined" && depth < 6) {
+          if (strategy === "contains_eager") {
+            // The user's own join supplies the rows: select the target's columns from it.
+            if (!base.froms.concat(joins.map((j) => j.target)).some((f) => fromHasTable(f, rel.target.table.node.table))) {
+              throw new InvalidRequestError(`containsEager(${rel.name}) needs the query to join ${rel.target.table.name}: add .join(${rel.name}).`);
+            }
+            const jl: JoinedLoad = { rel, from: rel.target.table.node, start: columns.length, joined: [], selectin: [] };
+            columns.push(...rel.target.columnProps.map((p) => p.column.node));
+            if (rel.uselist) hasJoinedCollections = true;
+            into.joined.push(jl);
+            plan(rel.target, rel.target.table.node, opt?.children, jl, depth + 1, true);
+          } else if (strategy === "joined" && depth < 6) {
             if (rel.uselist) hasJoinedCollections = true;
             const targetAlias: AliasNode = Object.freeze({ kind: "alias", name: `${rel.target.table.name}_${++aliasSeq % 1000 || 1}`, element: rel.target.table.node });
             if (rel.secondary) {
@@ -112,6 +122,12 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
     }
   }
   return { node: { ...base, columns, joins }, slots, hasJoinedCollections };
+}
+
+function fromHasTable(f: FromNode, table: unknown): boolean {
+  if (f.kind === "table") return f.table === table;
+  if (f.kind === "join") return fromHasTable(f.left, table) || fromHasTable(f.right, table);
+  return false;
 }
 
 /**

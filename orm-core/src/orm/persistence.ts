@@ -132,6 +132,20 @@ export class Persister {
     dispatchMapper(mapper, "after_update", this.conn, st.obj);
   }
 
+  /** The second UPDATE of a postUpdate relationship: just its key columns, by primary key. */
+  postUpdate(st: InstanceState, values: Map<string, unknown>): void {
+    const mapper = st.mapper;
+    const table = mapper.table;
+    const cols = [...values.keys()].map((k) => mapper.columnPropByKey.get(k)!.column);
+    const pkCols = table.primaryKey;
+    const sql = cachedSql(table, `PU:${cols.map((c) => c.name).join(",")}`, () =>
+      `UPDATE ${quoteIdentifier(table.name)} SET ${cols.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${pkCols.map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
+    for (const [k, v] of values) this.setValue(st, k, v);
+    const params = [...cols.map((c) => bindValue(c, values.get(mapper.keyOfColumn(c)))), ...pkCols.map((c) => bindValue(c, st.identity?.[mapper.primaryKeyProps.findIndex((p) => p.column === c)] ?? this.valueOf(st, c)))];
+    const res = this.conn.execute({ sql, parameters: params });
+    if (res.rowcount !== 1) throw new StaleDataError(`post-update UPDATE on table '${table.name}' expected to update 1 row(s); ${res.rowcount} were matched.`);
+  }
+
   delete(st: InstanceState): void {
     const mapper = st.mapper;
     dispatchMapper(mapper, "before_delete", this.conn, st.obj);

@@ -10,7 +10,7 @@ import { Integer } from "../schema/types";
 import type { CascadeSet } from "../mapping/cascade";
 import type { Mapper } from "./mapper";
 
-export type LazyStrategy = "select" | "joined" | "selectin" | "raise" | "raise_on_sql" | "noload" | "immediate" | "subquery" | "dynamic" | "write_only";
+export type LazyStrategy = "select" | "joined" | "selectin" | "raise" | "raise_on_sql" | "noload" | "immediate" | "subquery" | "dynamic" | "write_only" | "contains_eager";
 export type Direction = "ONETOMANY" | "MANYTOONE" | "MANYTOMANY";
 
 export interface RelationshipOptions {
@@ -29,6 +29,11 @@ export interface RelationshipOptions {
   lazy?: LazyStrategy;
   uselist?: boolean;
   passiveDeletes?: boolean | "all";
+  /**
+   * Write this relationship's foreign key with a separate UPDATE after both rows are inserted
+   * (and clear it before a DELETE): for rows that point at each other (a cycle).
+   */
+  postUpdate?: boolean;
   viewonly?: boolean;
   singleParent?: boolean;
   /** Custom join condition: (parent, target) => condition. */
@@ -82,6 +87,7 @@ export class RelationshipProperty {
   }
   get viewonly(): boolean { return !!this.spec.options.viewonly; }
   get passiveDeletes(): boolean { return !!this.spec.options.passiveDeletes; }
+  get postUpdate(): boolean { return !!this.spec.options.postUpdate; }
   get name(): string { return `${this.parent.name}.${this.key}`; }
   get selfReferential(): boolean { return this.parent.table === this.target.table; }
 

@@ -26,6 +26,7 @@ export class LoaderOption {
   lazyload(attr: unknown): LoaderOption { return this.then(attr, "select", "lazyload"); }
   raiseload(attr: unknown): LoaderOption { return this.then(attr, "raise", "raiseload"); }
   noload(attr: unknown): LoaderOption { return this.then(attr, "noload", "noload"); }
+  containsEager(attr: unknown): LoaderOption { return this.then(attr, "contains_eager", "containsEager"); }
 }
 
 function checkAttr(attr: unknown, name: string): RelationshipAttribute {
@@ -46,6 +47,12 @@ export const lazyload = option("select", "lazyload");
 export const raiseload = option("raise", "raiseload");
 /** Never load: the attribute stays empty. @example select(User).options(noload(User.posts)) */
 export const noload = option("noload", "noload");
+/**
+ * Fill the relationship from the rows of a join the query already has (no join added): with
+ * a filter on the joined table, the collections hold just the matching children.
+ * @example select(User).join(User.posts).where(Post.title.like("a%")).options(containsEager(User.posts))
+ */
+export const containsEager = option("contains_eager", "containsEager");
 
 /**
  * Column loading options: which columns of an entity a query loads now. The others are

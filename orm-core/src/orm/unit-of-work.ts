@@ -47,7 +47,12 @@ export function flush(session: Session): void {
     // 2. deletes: cascade along "delete", unlink or load children otherwise.
     const deletes = new Set<InstanceState>();
     const syncs = new Map<InstanceState, SyncSource[]>();
-    const addSync = (child: InstanceState, s: SyncSource) => { let l = syncs.get(child); if (!l) syncs.set(child, (l = [])); l.push(s); };
+    // postUpdate relationships set their key with a second UPDATE, after the rows exist (cycles).
+    const postSyncs = new Map<InstanceState, SyncSource[]>();
+    const addSync = (child: InstanceState, s: SyncSource) => {
+      const into = s.rel.postUpdate ? postSyncs : syncs;
+      let l = into.get(child); if (!l) into.set(child, (l = [])); l.push(s);
+    };
     const m2mDeletesFor: InstanceState[] = [];
     const markDelete = (st: InstanceState) => {
       if (deletes.has(st)) return;
@@ -146,6 +151,27 @@ export function flush(session: Session): void {
       for (const st of ins) { applySyncs(st); persister.insert(st); }
       for (const st of updates.filter((s) => s.mapper.table === table)) { applySyncs(st); persister.update(st); }
     }
+    // 5b. keys of postUpdate relationships, now that every row they point at exists.
+    for (const [st, list] of postSyncs) {
+      if (deletes.has(st)) continue;
+      const values = new Map<string, unknown>();
+      for (const s of list) {
+        for (const [local, remote] of s.rel.pairs) {
+          const [own, other] = s.parentIsLocal ? [remote, local] : [local, remote];
+          values.set(st.mapper.keyOfColumn(own), s.parent ? persister.valueOf(s.parent, other) : null);
+        }
+      }
+      persister.postUpdate(st, values);
+    }
+    // Rows about to be deleted let go of postUpdate references first (the other row may go earlier).
+    for (const st of deletes) {
+      const values = new Map<string, unknown>();
+      for (const rel of st.mapper.relationshipList) {
+        if (!rel.postUpdate || rel.direction !== "MANYTOONE") continue;
+        for (const [local] of rel.pairs) { const k = st.mapper.keyOfColumn(local); if (persister.valueOf(st, local) !== null) values.set(k, null); }
+      }
+      if (values.size) persister.postUpdate(st, values);
+    }
     // 6. association rows, then deletes (dependents first).
     for (const st of m2mDeletesFor) persister.deleteAssociations(st);
     for (const { table, row } of assocDelete.values()) persister.deleteAssociation(table, row);
@@ -173,6 +199,7 @@ export function flush(session: Session): void {
     }
     for (const st of candidates) st.commitAll(); // inserts and updates are among the candidates
     for (const st of updates) st.commitAll();
+    for (const st of postSyncs.keys()) st.commitAll();
     session.changed.clear();
     for (const st of deletes) {
       session.deletedStates.delete(st);
@@ -274,12 +301,39 @@ function identityOf(col: string, rel: RelationshipProperty, parent: InstanceStat
 }
 void objIds;
 
-/** Tables with rows to write, parents before children (from the MetaData's foreign keys). */
+/**
+ * Tables with rows to write, parents before children (from the MetaData's foreign keys), leaving
+ * out the keys of postUpdate relationships: they are written after the rows, so they break cycles.
+ */
 function tableOrder(session: Session, states: InstanceState[]): TableObject[] {
   const tables = new Set(states.map((s) => s.mapper.table));
   const md = states[0]?.mapper.table.metadata;
   if (!md) return [];
-  return md.sortedTables.filter((t) => tables.has(t)).concat([...tables].filter((t) => !md.tables.has(t.name)));
+  const postUpdateColumns = new Set<unknown>();
+  for (const m of new Set(states.map((s) => s.mapper))) {
+    for (const rel of m.relationshipList) {
+      if (rel.postUpdate) for (const [local, remote] of rel.pairs) postUpdateColumns.add(rel.direction === "MANYTOONE" ? local : remote);
+    }
+  }
+  if (postUpdateColumns.size === 0) return md.sortedTables.filter((t) => tables.has(t)).concat([...tables].filter((t) => !md.tables.has(t.name)));
+  const out: TableObject[] = [];
+  const done = new Set<TableObject>(), visiting = new Set<TableObject>();
+  const visit = (t: TableObject) => {
+    if (done.has(t) || visiting.has(t)) return;
+    visiting.add(t);
+    for (const col of t.columns) {
+      if (postUpdateColumns.has(col)) continue;
+      for (const fk of col.spec.foreignKeys) {
+        const target = md.tables.get((typeof fk.target === "string" ? fk.target : fk.target.fullname).split(".")[0]!);
+        if (target && target !== t) visit(target);
+      }
+    }
+    visiting.delete(t);
+    done.add(t);
+    if (tables.has(t)) out.push(t);
+  };
+  for (const t of md.tables.values()) visit(t);
+  return out.concat([...tables].filter((t) => !md.tables.has(t.name)));
 }
 
 /** Orders rows of one table so that a row comes after the rows it refers to (self-referential tables). */

@@ -47,7 +47,8 @@ test("self-referential: remoteSide decides many-to-one; without it one-to-many",
   const manager = rel("Employee", "manager", "Employee", { remoteSide: ["id"] });
   const reports = rel("Employee", "reports", "Employee");
   const model: MappingModel = { tables: [emp], classes: [cls("Employee", "employees", ["id", "manager_id"], [manager, reports])] };
-  assert.deepEqual(validateMapping(model), []);
+  // Two unpaired sides writing manager_id: SQLAlchemy warns about the overlap (ORM117), nothing else.
+  assert.deepEqual(validateMapping(model).map((i) => i.code), ["ORM117"]);
   assert.equal((deriveRelationship(model, manager) as any).value.direction, "MANYTOONE");
   assert.equal((deriveRelationship(model, reports) as any).value.direction, "ONETOMANY");
 });
@@ -78,7 +79,7 @@ test("ambiguous foreign keys (ORM107) are resolved by foreignKeys", () => {
 
 test("the language server's declared type argument is checked against the direction (ORM112)", () => {
   const model = blog([rel("User", "posts", "Post", { declaredCollection: false })], [rel("Post", "author", "User", { declaredCollection: true })]);
-  assert.deepEqual(validateMapping(model).map((i) => [i.code, i.subject]), [["ORM112", "attr:Post.author"], ["ORM112", "attr:User.posts"]]);
+  assert.deepEqual(validateMapping(model).filter((i) => i.code !== "ORM117").map((i) => [i.code, i.subject]), [["ORM112", "attr:Post.author"], ["ORM112", "attr:User.posts"]]);
   const oneToOne = blog([rel("User", "post", "Post", { declaredCollection: false, uselist: false })], []);
   assert.deepEqual(validateMapping(oneToOne), []);
 });
