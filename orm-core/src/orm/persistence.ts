@@ -26,7 +26,9 @@ function cachedSql(table: TableObject, shape: string, build: () => string): stri
 }
 
 function bindValue(col: TableColumn, v: unknown): unknown {
-  if (v === null || v === undefined) return null;
+  // A JSON attribute set to null stores JSON 'null', as SQLAlchemy's JSON (none_as_null=False) does;
+  // a JSON attribute never set stays SQL NULL (see insert()).
+  if (v === null || v === undefined) return v === null && col.type.typeName === "JSON" ? "null" : null;
   const b = col.type.bind;
   return checkBindable(b ? b(v) : v, `${col.table.mappedBy ?? col.table.name}.${col.key}`);
 }
@@ -63,6 +65,7 @@ export class Persister {
     for (const prop of mapper.columnProps) {
       const col = prop.column;
       let v = st.dict[prop.key];
+      const unset = v === undefined;
       if (v === undefined || (v === null && col.primaryKey)) {
         if (v === undefined && col.default !== undefined) {
           v = evalDefault(col.default);
@@ -78,7 +81,7 @@ export class Persister {
         }
       }
       cols.push(col);
-      params.push(bindValue(col, v));
+      params.push(unset && v === null ? null : bindValue(col, v));
       shape += col.name.length + col.name;
     }
     const sql = cachedSql(table, shape, () => cols.length

@@ -82,8 +82,24 @@ function numericResult(scale: number | undefined): (v: any) => string {
   return (v) => {
     if (typeof v === "string") return v;
     const s = scale ?? 10;
-    return typeof v === "bigint" ? v.toString() : Number(v).toFixed(s);
+    return typeof v === "bigint" ? v.toString() : toFixedHalfEven(Number(v), s);
   };
+}
+/**
+ * x with `digits` decimals, rounding an exact tie to even as Python's Decimal quantizing does
+ * (toFixed rounds ties away from zero: 0.125 → "0.13" where SQLAlchemy gives 0.12).
+ */
+function toFixedHalfEven(x: number, digits: number): string {
+  const out = x.toFixed(digits);
+  if (digits > 70 || !Number.isFinite(x)) return out;
+  const EXTRA = 25;
+  const exact = x.toFixed(digits + EXTRA);
+  if (!exact.endsWith("5".padEnd(EXTRA, "0"))) return out;
+  let truncated = exact.slice(0, exact.length - EXTRA);
+  if (truncated.endsWith(".")) truncated = truncated.slice(0, -1);
+  const last = truncated.charCodeAt(truncated.length - 1) - 48;
+  if (last % 2 !== 0) return out;
+  return /^-0(\.0*)?$/.test(truncated) ? truncated.slice(1) : truncated;
 }
 function numericBind(v: unknown): unknown {
   if (typeof v === "string") {
@@ -94,7 +110,7 @@ function numericBind(v: unknown): unknown {
   return v;
 }
 function makeNumeric(opts: { precision?: number; scale?: number; asNumber?: boolean } = {}): TypeEngine<any> {
-  const ddl = () => (opts.precision !== undefined ? `NUMERIC(${opts.precision}, ${opts.scale ?? 0})` : "NUMERIC");
+  const ddl = () => (opts.precision === undefined ? "NUMERIC" : opts.scale === undefined ? `NUMERIC(${opts.precision})` : `NUMERIC(${opts.precision}, ${opts.scale})`);
   return makeType<any>("Numeric", opts, ddl, numericBind, opts.asNumber ? (v) => Number(v) : numericResult(opts.scale));
 }
 const numericBare = makeNumeric();
@@ -117,7 +133,7 @@ export const Text = callableType(textBare, () => textBare);
 export function Enum<const V extends string>(...values: V[] | [readonly V[]]): TypeEngine<V> {
   const list = (Array.isArray(values[0]) ? values[0] : values) as readonly V[];
   if (list.length === 0) throw new ArgumentError("Enum() needs at least one value: Enum(\"draft\", \"published\").");
-  const length = Math.max(...list.map((v) => v.length));
+  const length = Math.max(...list.map((v) => [...v].length)); // characters, as SQLAlchemy counts them
   const allowed = new Set<string>(list);
   return makeType<V>("Enum", { values: list, length }, () => `VARCHAR(${length})`, (v) => {
     if (!allowed.has(v)) throw new ArgumentError(`${JSON.stringify(v)} is not among the Enum's values (${list.map((x) => JSON.stringify(x)).join(", ")}).`);
@@ -157,7 +173,9 @@ function parseDateTime(v: any): Date {
   const m = dateTimeRe.exec(String(v));
   if (!m) throw new ArgumentError(`Could not parse ${JSON.stringify(v)} as a DATETIME (expected YYYY-MM-DD HH:MM:SS.ffffff).`);
   const ms = m[7] ? Math.floor(Number(m[7].padEnd(6, "0")) / 1000) : 0;
-  return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), ms));
+  const d = new Date(Date.UTC(2000, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), ms));
+  d.setUTCFullYear(+m[1]!); // Date.UTC reads years 0–99 as 1900–1999
+  return d;
 }
 /** Naive datetimes: the Date's UTC wall time, "YYYY-MM-DD HH:MM:SS.ffffff". */
 const dateTimeBare = makeType<Date>("DateTime", {}, () => "DATETIME", (v) => {
@@ -184,12 +202,25 @@ export const Time = callableType(timeBare, () => timeBare);
 
 // ---- JSON and binary -------------------------------------------------------
 
+/**
+ * A number as Python's json.dumps writes it: integers below 1e16 as integers, other floats by
+ * repr() — shortest digits, scientific below 1e-4 and from 1e16, exponent of at least 2 digits.
+ */
+function pyFloatRepr(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return String(x);
+  if (x === 0) return "0";
+  const [mantissa, exp] = x.toExponential().split("e") as [string, string];
+  const e = Number(exp);
+  if (e >= -4 && e < 16) return String(x);
+  return `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+}
+
 /** Python's json.dumps() default layout (", " and ": "), so stored text matches SQLAlchemy's byte for byte. */
 export function pyJsonDumps(value: unknown): string {
   if (value === null || value === undefined) return "null";
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
-    return Number.isInteger(value) && Math.abs(value) < 1e16 ? String(value) : String(value);
+    return pyFloatRepr(value);
   }
   if (typeof value === "string") return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   if (typeof value === "boolean") return value ? "true" : "false";

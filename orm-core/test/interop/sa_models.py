@@ -178,9 +178,9 @@ def write(path, spec):
             unknown = set(row) - set(COLUMNS)
             if unknown:
                 raise SystemExit("unknown columns %s" % sorted(unknown))
-            # A None is left unset (SQL NULL). Setting a JSON attribute to None would store the
-            # JSON text 'null' instead (JSON.none_as_null is False by default).
-            session.add(Everything(**{k: FROM_CANONICAL[k](v) for k, v in row.items() if v is not None}))
+            # None is set explicitly, as orm-core's writer does: SQL NULL, except JSON, which
+            # stores the JSON text 'null' (JSON.none_as_null is False by default).
+            session.add(Everything(**{k: None if v is None else FROM_CANONICAL[k](v) for k, v in row.items()}))
         session.commit()
 
 

@@ -76,3 +76,9 @@ test("values are stored in SQLAlchemy's formats and read back equal", () => {
   assert.throws(() => conn.execute(insert(users).values({ id: 2, name: "B", status: "archived" }).compile()), (e: unknown) => e instanceof ArgumentError && /not among the Enum's values/.test(e.message));
   conn.close();
 });
+
+test("type DDL edge cases match SQLAlchemy: NUMERIC without scale, enum length in characters", () => {
+  assert.equal(Numeric({ precision: 10 }).ddl(), "NUMERIC(10)");
+  assert.equal(Numeric({ precision: 10, scale: 2 }).ddl(), "NUMERIC(10, 2)");
+  assert.equal(Enum("🙂🙂", "ab").ddl(), "VARCHAR(2)");
+});
