@@ -26,8 +26,8 @@ export { Result, ScalarResult, MappingResult, type Row } from "./engine/result";
 export * from "./errors/errors";
 export { is } from "./util/kind";
 // mapping
-export { declarativeBase, mapped, Registry, type DeclarativeBase, type ModelOptions } from "./mapping/declarative";
-export type { InstanceOf, ModelClass, Attributes, Collection } from "./types/infer";
+export { declarativeBase, mapped, Registry, type DeclarativeBase, type ModelOptions, type InheritOptions } from "./mapping/declarative";
+export type { InstanceOf, ModelClass, InheritedClass, Attributes, Collection } from "./types/infer";
 // orm
 export { relationship, type RelationshipOptions, type RelationshipSpec } from "./orm/relationship";
 export { InstrumentedAttribute, RelationshipAttribute, AliasedClass } from "./orm/mapper";

@@ -80,9 +80,19 @@ export function configureRegistry(registry: Registry): void {
       }
     }
   }
+  // Subclasses have their parents' relationships (the same ones: the parent is the owner).
+  for (const mapper of registry.mappers.values()) {
+    if (!mapper.inherits) continue;
+    for (const [key, rel] of mapper.inherits.relationships) {
+      if (mapper.relationships.has(key)) continue;
+      mapper.relationships.set(key, rel);
+      if (!mapper.relationshipKeys.includes(key)) (mapper.relationshipKeys as string[]).push(key);
+    }
+  }
   // Link the two sides of each pair.
   for (const mapper of registry.mappers.values()) {
     for (const rel of mapper.relationships.values()) {
+      if (rel.parent !== mapper) continue; // inherited: linked with its owner
       const back = rel.spec.options.backPopulates;
       if (back) rel.back = rel.target.relationships.get(back);
       const backref = rel.spec.options.backref;

@@ -15,7 +15,7 @@ import { isRelationshipSpec, type RelationshipSpec } from "../orm/relationship";
 import { InstrumentedAttribute, Mapper, RelationshipAttribute, mapperOf, setMapper } from "../orm/mapper";
 import { initInstance, instrumentClass } from "../orm/attributes";
 import { applyClassDecorations } from "../orm/hybrid";
-import type { Attributes, ModelClass } from "../types/infer";
+import type { Attributes, InheritedClass, ModelClass } from "../types/infer";
 import { configureRegistry } from "./configure";
 
 // TS 5 decorators keep per-class metadata only where Symbol.metadata exists (Node 20 lacks it).
@@ -30,6 +30,19 @@ export interface ModelOptions {
    * of being overwritten (SQLAlchemy's version_id_col).
    */
   versionIdCol?: string;
+  /**
+   * Inheritance: the column (by attribute name) whose value says which class a row is
+   * (SQLAlchemy's polymorphic_on). Given on the base class of a hierarchy.
+   */
+  polymorphicOn?: string;
+  /** The value of the polymorphicOn column that marks rows of this class. */
+  polymorphicIdentity?: string | number;
+}
+
+/** Options of a subclass in an inheritance hierarchy (Base.inherit). */
+export interface InheritOptions {
+  /** The value of the base class's polymorphicOn column that marks rows of this class. */
+  polymorphicIdentity?: string | number;
 }
 
 /** What Base.model() recorded for the class it returned. */
@@ -39,6 +52,8 @@ export interface ModelBaseInfo {
   readonly table: TableObject;
   readonly registry: Registry;
   readonly options: ModelOptions;
+  /** Base.inherit(): the parent class's mapper; `single` when the subclass shares its table. */
+  readonly inherits?: { readonly parent: Mapper; readonly single: boolean };
   mappedBy?: Function;
 }
 const modelBases = new WeakMap<Function, ModelBaseInfo>();
@@ -86,6 +101,20 @@ export interface DeclarativeBase {
    *   @mapped class User extends Base.model("users", { id: Column(Integer, { primaryKey: true }) }) {}
    */
   model<const A extends Attributes>(tableName: string, attributes: A, options?: ModelOptions): ModelClass<A>;
+  /**
+   * The class to extend for a subclass of a mapped class. With a table name: joined-table
+   * inheritance (the subclass's own columns live in their own table, joined on the primary key);
+   * without: single-table inheritance (its columns are added to the parent's table).
+   * The base class names the discriminator: Base.model("employees", {...}, { polymorphicOn: "type" }).
+   * @example
+   *   @mapped class Engineer extends Base.inherit(Employee, "engineers", {
+   *     id: Column(Integer, ForeignKey("employees.id"), { primaryKey: true }),
+   *     language: Column(String(30)),
+   *   }, { polymorphicIdentity: "engineer" }) {}
+   *   @mapped class Manager extends Base.inherit(Employee, { budget: Column(Integer) }, { polymorphicIdentity: "manager" }) {}
+   */
+  inherit<P extends abstract new (...args: any) => any, const A extends Attributes>(parent: P, tableName: string, attributes: A, options?: InheritOptions): InheritedClass<P, A>;
+  inherit<P extends abstract new (...args: any) => any, const A extends Attributes>(parent: P, attributes: A, options?: InheritOptions): InheritedClass<P, A>;
 }
 
 /**
@@ -100,14 +129,7 @@ export function declarativeBase(options: { metadata?: MetaData } = {}): Declarat
     registry,
     model<const A extends Attributes>(tableName: string, attributes: A, opts: ModelOptions = {}): ModelClass<A> {
       if (typeof tableName !== "string" || !tableName) throw new ArgumentError(`Base.model() needs the table name first: Base.model("users", { ... }).`);
-      if (attributes === null || typeof attributes !== "object") throw new ArgumentError(`Base.model(${JSON.stringify(tableName)}, ...) needs an object of attributes: { id: Column(Integer, { primaryKey: true }), ... }.`);
-      const items: (readonly [string | undefined, TableItem])[] = [];
-      for (const [key, spec] of Object.entries(attributes)) {
-        if (isColumnSpec(spec)) items.push([key, spec]);
-        else if (!isRelationshipSpec(spec)) {
-          throw new ArgumentError(`Base.model(${JSON.stringify(tableName)}): attribute ${JSON.stringify(key)} must be Column(...) or relationship(...), got ${describe(spec)}.`);
-        }
-      }
+      const items: [string | undefined, TableItem][] = columnItems(`Base.model(${JSON.stringify(tableName)})`, attributes);
       for (const cons of opts.tableArgs ?? []) {
         if (!isConstraintSpec(cons)) throw new ArgumentError(`tableArgs takes UniqueConstraint / Index / CheckConstraint, got ${describe(cons)}.`);
         items.push([undefined, cons]);
@@ -116,6 +138,9 @@ export function declarativeBase(options: { metadata?: MetaData } = {}): Declarat
       metadata.add(table, { deferDuplicate: true });
       if (opts.versionIdCol !== undefined && !isColumnSpec((attributes as Attributes)[opts.versionIdCol])) {
         throw new ArgumentError(`Base.model(${JSON.stringify(tableName)}): versionIdCol ${JSON.stringify(opts.versionIdCol)} must name one of its columns, e.g. version: Column(Integer, { nullable: false }).`);
+      }
+      if (opts.polymorphicOn !== undefined && !isColumnSpec((attributes as Attributes)[opts.polymorphicOn])) {
+        throw new ArgumentError(`Base.model(${JSON.stringify(tableName)}): polymorphicOn ${JSON.stringify(opts.polymorphicOn)} must name one of its columns, e.g. type: Column(String(20)).`);
       }
       const info: ModelBaseInfo = { tableName, attrs: attributes, table, registry, options: opts };
       registry.modelBases.push(info);
@@ -134,6 +159,44 @@ export function declarativeBase(options: { metadata?: MetaData } = {}): Declarat
       Object.defineProperty(ModelBase, "__table__", { value: table });
       modelBases.set(ModelBase, info);
       return ModelBase as unknown as ModelClass<A>;
+    },
+    inherit(parent: abstract new (...args: any) => any, a: string | Attributes, b?: Attributes | InheritOptions, c?: InheritOptions): any {
+      const parentMapper = typeof parent === "function" ? mapperOf(parent) : undefined;
+      if (!parentMapper || parentMapper.cls !== parent) throw new ArgumentError(`Base.inherit() takes a @mapped class first: Base.inherit(Employee, { ... }, { polymorphicIdentity: "manager" }), got ${describe(parent)}.`);
+      if (parentMapper.registry !== registry) throw new ArgumentError(`Base.inherit(${parentMapper.name}, ...): ${parentMapper.name} belongs to another declarativeBase(); inherit through its own Base.`);
+      const single = typeof a !== "string";
+      const attributes = (single ? a : b) as Attributes;
+      const opts = ((single ? b : c) ?? {}) as InheritOptions;
+      const where = single ? `Base.inherit(${parentMapper.name}, ...)` : `Base.inherit(${parentMapper.name}, ${JSON.stringify(a)}, ...)`;
+      if (!single && !a) throw new ArgumentError(`${where} needs a table name (joined-table inheritance) or none at all (single-table inheritance).`);
+      const items = columnItems(where, attributes);
+      if (parentMapper.polymorphicOnProp === undefined) {
+        throw new ArgumentError(`${where}: the base class ${parentMapper.root.name} names no discriminator column; add { polymorphicOn: "type" } to its Base.model(...) so rows of each class can be told apart.`);
+      }
+      if (opts.polymorphicIdentity === undefined) throw new ArgumentError(`${where} needs { polymorphicIdentity: "..." }: the value of ${parentMapper.root.name}.${parentMapper.polymorphicOnProp.key} that marks its rows.`);
+      let table: TableObject;
+      if (single) {
+        // Single-table inheritance: the subclass's columns join its parent's table.
+        table = parentMapper.table;
+        for (const [key, spec] of items) {
+          if (parentMapper.columnPropByKey.has(key!) || key! in table.c) throw new ArgumentError(`${where}: ${JSON.stringify(key)} is already a column of ${table.name}; a single-table subclass adds new columns only.`);
+          table.appendColumn(key!, spec as never);
+        }
+      } else {
+        for (const [key, spec] of items) {
+          if (!parentMapper.columnPropByKey.has(key!)) continue;
+          if (!isColumnSpec(spec) || !spec.options.primaryKey) throw new ArgumentError(`${where}: ${JSON.stringify(key)} is an attribute of ${parentMapper.name}; only the primary key that refers to ${parentMapper.table.name} may repeat a parent's name.`);
+        }
+        table = new TableObject(a as string, metadata, items);
+        metadata.add(table, { deferDuplicate: true });
+      }
+      const info: ModelBaseInfo = { tableName: table.name, attrs: attributes, table, registry, options: opts, inherits: { parent: parentMapper, single } };
+      registry.modelBases.push(info);
+      const InheritBase = class extends (parent as new (...args: any) => any) {};
+      Object.defineProperty(InheritBase, "name", { value: `Inherit(${parentMapper.name})` });
+      Object.defineProperty(InheritBase, "__table__", { value: table });
+      modelBases.set(InheritBase, info);
+      return InheritBase;
     },
   };
 }
@@ -158,7 +221,12 @@ export function mapped<C extends abstract new (...args: any) => any>(cls: C, _co
   info.table.mappedBy = name;
   const columnKeys = Object.keys(info.attrs).filter((k) => isColumnSpec(info.attrs[k]));
   const relKeys = Object.keys(info.attrs).filter((k) => isRelationshipSpec(info.attrs[k]));
-  const mapper = new Mapper(cls, name, info.table, info.registry, columnKeys, relKeys);
+  const opts = info.options as ModelOptions & InheritOptions;
+  const mapper = new Mapper(cls, name, info.table, info.registry, columnKeys, relKeys, {
+    ...(info.inherits ? { inherits: info.inherits.parent, single: info.inherits.single } : {}),
+    ...(opts.polymorphicOn !== undefined ? { polymorphicOn: opts.polymorphicOn } : {}),
+    ...(opts.polymorphicIdentity !== undefined ? { polymorphicIdentity: opts.polymorphicIdentity } : {}),
+  });
   if (info.options.versionIdCol !== undefined) mapper.versionProp = mapper.columnPropByKey.get(info.options.versionIdCol);
   setMapper(cls, mapper);
 
@@ -171,14 +239,25 @@ export function mapped<C extends abstract new (...args: any) => any>(cls: C, _co
   }
   Object.defineProperty(cls, ormKind, { value: "MappedClass" });
   Object.defineProperty(cls, "__mapper__", { value: mapper });
-  Object.defineProperty(cls, clauseElement, { value: () => mapper.entityNode(mapper.table.node, cls) });
-  Object.defineProperty(cls, fromElement, { value: () => mapper.table.node });
+  Object.defineProperty(cls, clauseElement, { value: () => mapper.entityNode(mapper.baseNode, cls) });
+  Object.defineProperty(cls, fromElement, { value: () => mapper.baseNode });
   Object.defineProperty(cls, tableTarget, { value: () => mapper.tableTarget() });
   instrumentClass(base.prototype, mapper);
   // Decorator metadata reaches the class only after class decorators ran: read it from the context.
   applyClassDecorations(cls, mapper, (_context?.metadata ?? (cls as any)[(Symbol as any).metadata]) as Record<symbol, unknown> | undefined);
   info.registry.register(mapper);
   return cls;
+}
+
+/** Base.model / Base.inherit attributes → the table's column items (relationships are read later). */
+function columnItems(where: string, attributes: Attributes): [string, TableItem][] {
+  if (attributes === null || typeof attributes !== "object") throw new ArgumentError(`${where} needs an object of attributes: { id: Column(Integer, { primaryKey: true }), ... }.`);
+  const items: [string, TableItem][] = [];
+  for (const [key, spec] of Object.entries(attributes)) {
+    if (isColumnSpec(spec)) items.push([key, spec]);
+    else if (!isRelationshipSpec(spec)) throw new ArgumentError(`${where}: attribute ${JSON.stringify(key)} must be Column(...) or relationship(...), got ${describe(spec)}.`);
+  }
+  return items;
 }
 
 /** The relationship specs of a mapped class, as written (used by configure and from-classes). */

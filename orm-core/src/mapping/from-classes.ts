@@ -73,9 +73,11 @@ export function modelFromRegistry(registry: Registry): MappingModel {
     classes.push({
       name: mapper.name,
       tableName: mapper.table.name,
+      ...(mapper.inherits ? { inherits: mapper.inherits.name } : {}),
       decorated: true,
       subject: subjects.cls(mapper.name),
-      columns: mapper.columnProps.map((p) => ({ attribute: p.key, column: p.column.name })),
+      // The attributes of the class's own table (a joined subclass's inherited ones live in its parent's).
+      columns: mapper.table.columns.flatMap((c) => { const k = mapper.keyOfColumnOrUndefined(c); return k === undefined ? [] : [{ attribute: k, column: c.name }]; }),
       relationships: [...relationshipSpecsOf(mapper)].map(([k, spec]) => relationshipInfo(mapper.name, k, spec)),
       otherAttributes: [...other, ...mapper.hybrids],
     });

@@ -87,7 +87,10 @@ export interface RelationshipInfo {
 
 export interface ClassSpec {
   readonly name: string;
+  /** The class's own table (a single-table inheritance subclass: its parent's). */
   readonly tableName: string;
+  /** Base.inherit(Parent, ...): the parent class's name. */
+  readonly inherits?: string;
   /** @mapped applied. */
   readonly decorated: boolean;
   readonly columns: readonly { readonly attribute: string; readonly column: string }[];

@@ -234,6 +234,8 @@ export function initInstance(obj: object, mapper: Mapper, init: Record<string, u
   const st = new InstanceState(obj, mapper);
   // A symbol key: invisible to Object.keys / JSON.stringify / for-in, and cheaper than defineProperty.
   (obj as any)[stateKey] = st;
+  // A class of an inheritance hierarchy marks its rows with its identity from the start.
+  if (mapper.polymorphicIdentity !== undefined) st.dict[mapper.polymorphicOnProp!.key] = mapper.polymorphicIdentity;
   if (init === undefined || init === null) return;
   if (typeof init !== "object") throw new TypeError(`new ${mapper.name}() takes an object of attribute values, e.g. new ${mapper.name}({ ... }).`);
   for (const k in init) {

@@ -25,8 +25,17 @@ const IN_CHUNK = 500;
 
 interface EntitySlot {
   kind: "entity"; mapper: Mapper; from: TableNode | AliasNode; start: number; joined: JoinedLoad[]; selectin: PathLoad[];
-  /** Positions (in mapper.columnProps) of the columns this query loads, when not all of them. */
+  /** Positions (in mapper.columnProps) of the columns this query loads, when not all of them; `at`: their row positions. */
   props?: readonly number[];
+  at?: readonly number[];
+  /** An inheritance hierarchy's base: each row's discriminator picks the class and its columns. */
+  poly?: PolyHydration;
+}
+/** Per class of a polymorphic query: where each of its column properties is in the row. */
+interface PolyHydration {
+  readonly disc: number;
+  readonly discNode: ExprNode;
+  readonly byIdentity: ReadonlyMap<unknown, { readonly mapper: Mapper; readonly props: readonly number[]; readonly at: readonly number[] }>;
 }
 interface ColumnSlot { kind: "column"; index: number; node: ExprNode }
 type Slot = EntitySlot | ColumnSlot;
@@ -58,11 +67,13 @@ function optionTree(options: readonly unknown[]): Map<Mapper, Map<RelationshipPr
 let aliasSeq = 0;
 
 /** Plans the SELECT: entity columns, eager joins; returns the node and the slots to hydrate. */
-export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]; hasJoinedCollections: boolean } {
+export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]; hasJoinedCollections: boolean; extraWhere: ExprNode[] } {
   const tree = optionTree(stmt.loaderOptions);
   const base = stmt.node;
   const columns: ExprNode[] = [];
   const joins: JoinClause[] = [...base.joins];
+  const inheritJoins: JoinClause[] = [];
+  const extraWhere: ExprNode[] = [];
   const slots: Slot[] = [];
   let hasJoinedCollections = false;
   const limited = !!(base.limit || base.offset);
@@ -71,9 +82,21 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
       const mapper = mapperOf(col.entity) ?? (col.entity instanceof AliasedClass ? col.entity.mapper : undefined);
       if (!mapper) throw new InvalidRequestError(`Entity ${String(col.entity)} is not mapped.`);
       mapper.registry.configure();
-      const props = loadedProps(mapper, stmt.loaderOptions);
-      const slot: EntitySlot = { kind: "entity", mapper, from: col.from, start: columns.length, joined: [], selectin: [], ...(props ? { props } : {}) };
-      columns.push(...(props ? props.map((i) => col.columns[i]!) : col.columns));
+      const start = columns.length;
+      let slot: EntitySlot;
+      const hier = mapper.inherits || mapper.descendants.length ? hierarchyPlan(mapper) : undefined;
+      if (hier) {
+        // Inheritance: the tables of the class (and of its subclasses), and the discriminator filter.
+        for (const j of hier.joins) if (!inheritJoins.some((k) => k.target === j.target)) inheritJoins.push(j);
+        if (hier.where) extraWhere.push(hier.where);
+        columns.push(...hier.columns);
+        slot = { kind: "entity", mapper, from: col.from, start, joined: [], selectin: [] };
+        if (hier.poly) slot.poly = { ...hier.poly, disc: start + hier.poly.disc, byIdentity: new Map([...hier.poly.byIdentity].map(([k, v]) => [k, { ...v, at: v.at.map((i) => start + i) }])) };
+      } else {
+        const props = loadedProps(mapper, stmt.loaderOptions);
+        slot = { kind: "entity", mapper, from: col.from, start, joined: [], selectin: [], ...(props ? { props, at: props.map((_, j) => start + j) } : {}) };
+        columns.push(...(props ? props.map((i) => col.columns[i]!) : col.columns));
+      }
       const plan = (m: Mapper, from: TableNode | AliasNode, opts: Map<RelationshipProperty, PathTree> | undefined, into: { joined: JoinedLoad[]; selectin: PathLoad[] }, depth: number, outer: boolean) => {
         for (const rel of m.relationshipList) {
           const opt = opts?.get(rel);
@@ -81,6 +104,10 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
           // Default eager strategies don't recurse forever on self-references.
           if (!opt && depth > 0 && rel.target === m && (strategy === "joined" || strategy === "selectin")) strategy = "select";
           if (strategy === "joined" && limited && rel.uselist) strategy = "selectin"; // LIMIT applies to parents, not joined rows
+          // A target spread over an inheritance hierarchy loads with its own query.
+          const hierTarget = !!(rel.target.inherits || rel.target.descendants.length);
+          if (strategy === "joined" && hierTarget) strategy = "selectin";
+          if (strategy === "contains_eager" && hierTarget) throw new InvalidRequestError(`containsEager(${rel.name}) is not supported for ${rel.target.name}, a class of an inheritance hierarchy; use selectinload(${rel.name}).`);
           if (strategy === "contains_eager") {
             // The user's own join supplies the rows: select the target's columns from it.
             if (!base.froms.concat(joins.map((j) => j.target)).some((f) => fromHasTable(f, rel.target.table.node.table))) {
@@ -121,7 +148,55 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
       columns.push(col);
     }
   }
-  return { node: { ...base, columns, joins }, slots, hasJoinedCollections };
+  return {
+    node: { ...base, columns, joins: inheritJoins.length ? [...inheritJoins, ...joins] : joins, where: extraWhere.length ? [...base.where, ...extraWhere] : base.where },
+    slots, hasJoinedCollections, extraWhere,
+  };
+}
+
+/** How a query selects a class of an inheritance hierarchy: its columns, joins, filter and hydration. */
+interface HierarchyPlan { columns: ExprNode[]; joins: JoinClause[]; where?: ExprNode; poly?: PolyHydration }
+const hierarchyPlans = new WeakMap<Mapper, HierarchyPlan>();
+function hierarchyPlan(mapper: Mapper): HierarchyPlan {
+  let plan = hierarchyPlans.get(mapper);
+  if (plan) return plan;
+  const props = [...mapper.columnProps];
+  const joins: JoinClause[] = inheritanceJoins(mapper, false);
+  let poly: PolyHydration | undefined;
+  const discProp = mapper.polymorphicOnProp;
+  if (mapper.isPolymorphic && discProp) {
+    // The subclasses' columns too (outer-joining their tables), so each row becomes its own class.
+    for (const d of mapper.descendants) {
+      for (const p of d.columnProps) if (!props.includes(p)) props.push(p);
+      if (d.inheritJoin.length && !joins.some((j) => j.target === d.table.node)) joins.push(inheritJoinClause(d, true));
+    }
+    const byIdentity = new Map<unknown, { mapper: Mapper; props: readonly number[]; at: readonly number[] }>();
+    for (const m of [mapper, ...mapper.descendants]) {
+      if (m.polymorphicIdentity === undefined) continue;
+      byIdentity.set(m.polymorphicIdentity, { mapper: m, props: m.columnProps.map((_, i) => i), at: m.columnProps.map((p) => props.indexOf(p)) });
+    }
+    poly = { disc: props.indexOf(discProp), discNode: discProp.column.node, byIdentity };
+  }
+  let where: ExprNode | undefined;
+  if (mapper.needsDiscriminatorFilter) {
+    // Single-table subclass: only the rows of this class and its subclasses.
+    const col = discProp!.column;
+    const ids = mapper.polymorphicIdentities;
+    where = { kind: "binary", op: "IN", left: col.node, right: { kind: "grouping", element: { kind: "clauselist", op: ",", clauses: ids.map((v) => ({ kind: "bind", value: v, type: col.type })), type: Integer }, type: Integer }, type: Integer };
+  }
+  plan = { columns: props.map((p) => p.column.node), joins, ...(where ? { where } : {}), ...(poly ? { poly } : {}) };
+  hierarchyPlans.set(mapper, plan);
+  return plan;
+}
+/** The joins from a joined-inheritance class's base table to each of its tables, base first. */
+export function inheritanceJoins(mapper: Mapper, isOuter: boolean): JoinClause[] {
+  const chain: Mapper[] = [];
+  for (let m: Mapper | undefined = mapper; m; m = m.inherits) if (m.inheritJoin.length) chain.unshift(m);
+  return chain.map((m) => inheritJoinClause(m, isOuter));
+}
+function inheritJoinClause(m: Mapper, isOuter: boolean): JoinClause {
+  const conds: ExprNode[] = m.inheritJoin.map(([child, parent]) => ({ kind: "binary", op: "=", left: child.node, right: parent.node, type: Integer }));
+  return { target: m.table.node, on: conds.length === 1 ? conds[0]! : { kind: "clauselist", op: "AND", clauses: conds, type: Integer }, isOuter, left: m.baseNode };
 }
 
 function fromHasTable(f: FromNode, table: unknown): boolean {
@@ -212,14 +287,14 @@ export function instanceFromRow(session: Session, mapper: Mapper, row: readonly 
 }
 
 /**
- * Row → instance when the row holds only some columns (`props`, positions in mapper.columnProps):
- * the others stay unloaded and load on first read.
+ * Row → instance when the row holds only some columns (`props`, positions in mapper.columnProps,
+ * at row positions `at`): the others stay unloaded and load on first read. Also the hydration of
+ * polymorphic rows, whose columns are spread over the row.
  */
-function instanceFromPartialRow(session: Session, mapper: Mapper, row: readonly unknown[], start: number, props: readonly number[], populateExisting: boolean): object | null {
+function instanceFromPositions(session: Session, mapper: Mapper, row: readonly unknown[], props: readonly number[], at: readonly number[], populateExisting: boolean): object | null {
   const all = mapper.columnProps;
   const procs = mapper.resultProcessors;
-  const at = (i: number) => start + props.indexOf(i);
-  const pk = mapper.pkIndexes.map((i) => { const v = row[at(i)]; const r = procs[i]; return v === null || v === undefined || !r ? v : r(v); });
+  const pk = mapper.pkIndexes.map((i) => { const v = row[at[props.indexOf(i)]!]; const r = procs[i]; return v === null || v === undefined || !r ? v : r(v); });
   const key = mapper.identityKey(pk);
   if (key === undefined) return null;
   let obj = session.identityMap.get(key);
@@ -235,7 +310,7 @@ function instanceFromPartialRow(session: Session, mapper: Mapper, row: readonly 
     }
     props.forEach((i, j) => {
       const k = all[i]!.key;
-      if (refreshAll || st.expired.has(k)) { st.dict[k] = processValue(all[i]!.column.node, row[start + j]); delete st.committed[k]; st.expired.delete(k); }
+      if (refreshAll || st.expired.has(k)) { st.dict[k] = processValue(all[i]!.column.node, row[at[j]!]); delete st.committed[k]; st.expired.delete(k); }
     });
     for (const i of mapper.deferredIndexes) st.expired.delete(all[i]!.key); // deferred: unloaded, not expired
     if (populateExisting) { st.modified = false; st.relHistory = undefined; }
@@ -244,7 +319,7 @@ function instanceFromPartialRow(session: Session, mapper: Mapper, row: readonly 
   obj = Object.create(mapper.cls.prototype) as object;
   st = new InstanceState(obj, mapper);
   (obj as any)[stateKey] = st;
-  props.forEach((i, j) => { const raw = row[start + j]; const r = procs[i]; st.dict[all[i]!.key] = raw === null || raw === undefined ? null : r ? r(raw) : raw; });
+  props.forEach((i, j) => { const raw = row[at[j]!]; const r = procs[i]; st.dict[all[i]!.key] = raw === null || raw === undefined ? null : r ? r(raw) : raw; });
   st.key = key;
   st.identity = pk;
   st.session = session;
@@ -252,9 +327,22 @@ function instanceFromPartialRow(session: Session, mapper: Mapper, row: readonly 
   return obj;
 }
 
+/** A row of an inheritance hierarchy: the discriminator says which class, and where its columns are. */
+function instanceFromPolymorphicRow(session: Session, slot: EntitySlot, row: readonly unknown[], populateExisting: boolean): object | null {
+  const poly = slot.poly!;
+  const disc = processValue(poly.discNode, row[poly.disc]);
+  const entry = poly.byIdentity.get(disc);
+  if (!entry) {
+    if (slot.mapper.pkIndexes.every((i) => row[slot.start + i] === null || row[slot.start + i] === undefined)) return null; // no row (outer join)
+    throw new InvalidRequestError(`No such polymorphic identity ${JSON.stringify(disc)} for ${slot.mapper.name}: the row's ${slot.mapper.polymorphicOnProp!.key} names no mapped class (known: ${[...poly.byIdentity.keys()].map((k) => JSON.stringify(k)).join(", ")}). Map a class with that polymorphicIdentity, or fix the row.`);
+  }
+  return instanceFromPositions(session, entry.mapper, row, entry.props, entry.at, populateExisting);
+}
+
 /** The instance of an entity slot's columns in `row`. */
 function hydrateSlot(session: Session, slot: EntitySlot, row: readonly unknown[], populateExisting: boolean): object | null {
-  return slot.props ? instanceFromPartialRow(session, slot.mapper, row, slot.start, slot.props, populateExisting) : instanceFromRow(session, slot.mapper, row, slot.start, populateExisting);
+  if (slot.poly) return instanceFromPolymorphicRow(session, slot, row, populateExisting);
+  return slot.props ? instanceFromPositions(session, slot.mapper, row, slot.props, slot.at!, populateExisting) : instanceFromRow(session, slot.mapper, row, slot.start, populateExisting);
 }
 
 /** Runs an ORM select and returns its Result. */
@@ -383,7 +471,13 @@ function dedupeKeys(keys: string[]): string[] {
  * load, a selectin chunk of n keys): planned and compiled once per shape, then executed with the
  * values bound through their columns' types.
  */
-interface CachedQuery { readonly sql: string; readonly slot: EntitySlot; readonly extraStart: number }
+interface CachedQuery {
+  readonly sql: string; readonly slot: EntitySlot; readonly extraStart: number;
+  /** Values bound after the key values: a single-table subclass's identities (its discriminator filter). */
+  readonly tail: readonly unknown[];
+}
+/** The parameters of a cached query: the key values, then its fixed ones. */
+function paramsOf(q: CachedQuery, keyParams: unknown[]): unknown[] { return q.tail.length ? keyParams.concat(q.tail) : keyParams; }
 const queryCache = new WeakMap<object, Map<string, CachedQuery>>();
 function cachedQuery(owner: object, key: string, build: () => Select<any>): CachedQuery {
   let m = queryCache.get(owner);
@@ -393,7 +487,7 @@ function cachedQuery(owner: object, key: string, build: () => Select<any>): Cach
     const planned = planSelect(build());
     const slot = planned.slots[0] as EntitySlot;
     const extra = planned.slots[1] as ColumnSlot | undefined;
-    q = { sql: SqlCompiler.compile(planned.node).sql, slot, extraStart: extra ? extra.index : -1 };
+    q = { sql: SqlCompiler.compile(planned.node).sql, slot, extraStart: extra ? extra.index : -1, tail: planned.extraWhere.flatMap((w) => SqlCompiler.compile(w).parameters) };
     m.set(key, q);
   }
   return q;
@@ -409,7 +503,7 @@ const DUMMY = 0;
 export function loadByIdentity(session: Session, mapper: Mapper, pk: readonly unknown[], populateExisting: boolean): object | null {
   const pkCols = mapper.primaryKeyProps.map((p) => p.column.node as ColumnNode);
   const q = cachedQuery(mapper, "get", () => entitySelect(mapper, pkCols.map((c) => ({ kind: "binary", op: "=", left: c, right: { kind: "bind", value: DUMMY, type: c.type }, type: Integer }) as ExprNode), []));
-  const rows = session.connection().execute({ sql: q.sql, parameters: pk.map((v, i) => bindFor(pkCols[i]!, v)) }).rows;
+  const rows = session.connection().execute({ sql: q.sql, parameters: paramsOf(q, pk.map((v, i) => bindFor(pkCols[i]!, v))) }).rows;
   return rows[0] ? hydrateSlot(session, q.slot, rows[0], populateExisting) : null;
 }
 
@@ -468,7 +562,7 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
       const chunk = values.slice(i, i + IN_CHUNK);
       const q = cachedQuery(rel, `m2o:${chunk.length}`, () => entitySelect(target, [inCondition(pkCols, chunk.map((k) => k.map(() => DUMMY)))], []));
       const params = chunk.flatMap((k) => k.map((v, j) => bindFor(pkCols[j]!, v)));
-      for (const row of session.connection().execute({ sql: q.sql, parameters: params }).rows) hydrateSlot(session, q.slot, row, false);
+      for (const row of session.connection().execute({ sql: q.sql, parameters: paramsOf(q, params) }).rows) hydrateSlot(session, q.slot, row, false);
     }
     for (const [p, key] of byParent) {
       const child = key ? session.identityMap.get(key) ?? null : null;
@@ -495,7 +589,7 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
     const slot = q.slot;
     const extraStart = q.extraStart;
     const params = chunk.flatMap((k) => k.map((v, j) => bindFor(keyCols[j]!, v)));
-    const cursor = session.connection().execute({ sql: q.sql, parameters: params });
+    const cursor = session.connection().execute({ sql: q.sql, parameters: paramsOf(q, params) });
     for (const row of cursor.rows) {
       const child = hydrateSlot(session, slot, row, false);
       if (!child) continue;
@@ -566,7 +660,7 @@ export function loadExpiredAttributes(st: InstanceState, also: readonly string[]
   const deferred = new Set(mapper.deferredIndexes.map((i) => mapper.columnProps[i]!.key));
   const wanted = mapper.columnProps.filter((p) => also.includes(p.key) || st.expired.has(p.key) || (st.allExpired && !deferred.has(p.key)) || (p.column.primaryKey && !(p.key in st.dict)));
   const pkWhere = mapper.primaryKeyProps.map((p) => ({ kind: "binary", op: "=", left: p.column.node, right: { kind: "bind", value: st.identity?.[mapper.primaryKeyProps.indexOf(p)] ?? st.dict[p.key] ?? pkFromKey(st, p.key), type: p.column.type }, type: Integer }) as ExprNode);
-  const node: SelectNode = { kind: "select", columns: wanted.map((p) => p.column.node), froms: [], joins: [], where: pkWhere, groupBy: [], having: [], orderBy: [], distinct: false };
+  const node: SelectNode = { kind: "select", columns: wanted.map((p) => p.column.node), froms: [mapper.baseNode], joins: mapper.tables.length > 1 ? inheritanceJoins(mapper, false) : [], where: pkWhere, groupBy: [], having: [], orderBy: [], distinct: false };
   const cursor = session.connection().execute(SqlCompiler.compile(node));
   const row = cursor.rows[0];
   if (!row) {

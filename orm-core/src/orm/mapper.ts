@@ -120,18 +120,80 @@ export class Mapper {
   versionProp: ColumnProp | undefined;
   private readonly entity: EntityNode;
 
-  constructor(readonly cls: Function, readonly name: string, readonly table: TableObject, readonly registry: Registry, columnKeys: readonly string[], relationshipKeys: readonly string[]) {
+  // ---- inheritance -------------------------------------------------------------
+  /** The tables a row of this class lives in, base first: one, or one per class of a joined-table hierarchy. */
+  readonly tables: readonly TableObject[];
+  /** The top of the hierarchy (this mapper when it inherits from none): its name prefixes identity keys. */
+  readonly root: Mapper;
+  /** Joined-table inheritance: [this table's column, the parent table's column] pairs that join the two. */
+  readonly inheritJoin: readonly (readonly [TableColumn, TableColumn])[];
+  /** The column whose value names the class of a row (root mapper only; see polymorphicOnProp). */
+  private polyOn: ColumnProp | undefined;
+  readonly polymorphicIdentity: string | number | undefined;
+  /** Identity → mapper, for every class of the hierarchy (root mapper only). */
+  readonly polymorphicMap = new Map<string | number, Mapper>();
+  /** Every class below this one, nearest first. */
+  readonly descendants: Mapper[] = [];
+
+  constructor(
+    readonly cls: Function, readonly name: string, readonly table: TableObject, readonly registry: Registry,
+    columnKeys: readonly string[], relationshipKeys: readonly string[],
+    inheritance: { inherits?: Mapper; single?: boolean; polymorphicOn?: string; polymorphicIdentity?: string | number } = {},
+  ) {
+    const parent = inheritance.inherits;
+    this.inherits = parent;
+    this.root = parent ? parent.root : this;
+    this.polymorphicIdentity = inheritance.polymorphicIdentity;
+    if (parent) {
+      // A subclass maps every attribute of its parent, then its own.
+      for (const p of parent.columnProps) { this.columnProps.push(p); this.columnPropByKey.set(p.key, p); }
+      for (const [c, k] of parent.keyByColumn) this.keyByColumn.set(c, k);
+      for (const [k, v] of parent.validators) this.validators.set(k, v);
+      for (const h of parent.hybrids) this.hybrids.add(h);
+      this.versionProp = parent.versionProp;
+    }
+    this.tables = !parent ? [table] : inheritance.single ? parent.tables : [...parent.tables, table];
+    this.inheritJoin = parent && !inheritance.single ? joinedInheritancePairs(table, parent) : [];
     for (const key of columnKeys) {
       const column = table.c[key]!;
+      if (this.columnPropByKey.has(key)) {
+        // Joined inheritance: this table's key column, under the parent's attribute (one value, two columns).
+        this.keyByColumn.set(column, key);
+        continue;
+      }
       const prop = { key, column };
       this.columnProps.push(prop);
       this.columnPropByKey.set(key, prop);
       this.keyByColumn.set(column, key);
     }
-    this.relationshipKeys = [...relationshipKeys];
-    this.pkIndexes = this.columnProps.flatMap((p, i) => (p.column.primaryKey ? [i] : []));
-    this.entity = this.entityNode(table.node, cls);
+    this.relationshipKeys = [...(parent?.relationshipKeys ?? []), ...relationshipKeys.filter((k) => !parent?.relationshipKeys.includes(k))];
+    // The identity of a row is the base table's primary key, whichever class maps it.
+    this.pkIndexes = parent ? parent.pkIndexes : this.columnProps.flatMap((p, i) => (p.column.primaryKey ? [i] : []));
+    if (parent) this.pkProps = parent.primaryKeyProps;
+    if (inheritance.polymorphicOn !== undefined) this.polyOn = this.columnPropByKey.get(inheritance.polymorphicOn);
+    if (this.polymorphicIdentity !== undefined) {
+      const taken = this.root.polymorphicMap.get(this.polymorphicIdentity);
+      if (taken) throw new ArgumentError(`${name} and ${taken.name} both have polymorphicIdentity ${JSON.stringify(this.polymorphicIdentity)}; each class of a hierarchy needs its own.`);
+      this.root.polymorphicMap.set(this.polymorphicIdentity, this);
+    }
+    for (let m = parent; m; m = m.inherits) m.descendants.push(this);
+    this.entity = Object.freeze({ kind: "entity", entity: cls, from: this.tables[0]!.node, columns: this.columnProps.map((p) => p.column.node as ColumnNode), type: Integer });
   }
+  readonly inherits: Mapper | undefined;
+  /** The discriminator column of the hierarchy (SQLAlchemy's polymorphic_on), if any. */
+  get polymorphicOnProp(): ColumnProp | undefined { return this.root.polyOn; }
+  /** The FROM that rows of this class are selected from: the base table (joined tables hang on it). */
+  get baseNode(): TableNode { return this.tables[0]!.node; }
+  /** Whether a query for this class must look at the discriminator (it has subclasses) or join tables. */
+  get isPolymorphic(): boolean { return this.descendants.length > 0 && this.polymorphicOnProp !== undefined; }
+  /** The identities of this class and every class below it: single-table subclass queries filter on them. */
+  get polymorphicIdentities(): (string | number)[] {
+    return [this, ...this.descendants].flatMap((m) => (m.polymorphicIdentity === undefined ? [] : [m.polymorphicIdentity]));
+  }
+  /** Whether this class's rows share a table with other classes, so its queries filter on the discriminator. */
+  get needsDiscriminatorFilter(): boolean { return this.inherits !== undefined && this.polymorphicOnProp !== undefined && this.tables[this.tables.length - 1] === this.inherits.tables[this.inherits.tables.length - 1]; }
+  /** Whether `other` is this mapper or one of its subclasses. */
+  isa(other: Mapper): boolean { for (let m: Mapper | undefined = this; m; m = m.inherits) if (m === other) return true; return false; }
 
   private relList: RelationshipProperty[] | undefined;
   private relListSize = -1;
@@ -159,6 +221,7 @@ export class Mapper {
   get hasServerDefaults(): boolean { return this.columnProps.some((p) => p.column.serverDefault !== undefined); }
   /** Attribute keys accepted by the constructor. */
   isAttribute(key: string): boolean { return this.columnPropByKey.has(key) || this.relationships.has(key) || this.relationshipKeys.includes(key); }
+  keyOfColumnOrUndefined(column: TableColumn): string | undefined { return this.keyByColumn.get(column); }
   keyOfColumn(column: TableColumn): string {
     const key = this.keyByColumn.get(column);
     if (key === undefined) throw new ArgumentError(`Column ${column.fullname} is not mapped by ${this.name}.`);
@@ -170,24 +233,27 @@ export class Mapper {
     if (pk.length === 1) {
       const v = pk[0];
       if (v === null || v === undefined) return undefined;
-      return typeof v === "string" ? `${this.name}:${JSON.stringify(v)}` : `${this.name}:${String(v)}`;
+      return typeof v === "string" ? `${this.root.name}:${JSON.stringify(v)}` : `${this.root.name}:${String(v)}`;
     }
     if (pk.some((v) => v === null || v === undefined)) return undefined;
-    return `${this.name}:${pk.map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(",")}`;
+    return `${this.root.name}:${pk.map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(",")}`;
   }
 
   entityNode(from: TableNode | AliasNode, entity: unknown): EntityNode {
-    if (from === this.table.node && this.entity) return this.entity;
+    if (from === this.baseNode && this.entity) return this.entity;
+    if (this.tables.length > 1 || this.isPolymorphic && this.descendants.some((d) => d.tables.length > 1)) {
+      throw new InvalidRequestError(`${this.name} spans several tables (joined-table inheritance): aliased() of it is not supported; query the class itself.`);
+    }
     const columns: ColumnNode[] = this.columnProps.map((p) => p.column.through(from));
     return Object.freeze({ kind: "entity", entity, from, columns, type: Integer });
   }
-  tableTarget(from: TableNode | AliasNode = this.table.node, entity: unknown = this.cls): TableTarget {
+  tableTarget(from: TableNode | AliasNode = this.baseNode, entity: unknown = this.cls): TableTarget {
     return {
       table: this.table, from, label: this.name, entity,
       columnFor: (key) => this.columnPropByKey.get(key)?.column,
       expressionFor: (key) => {
         const prop = this.columnPropByKey.get(key);
-        if (prop) return prop.column.through(from);
+        if (prop) return from === this.baseNode ? prop.column.node : prop.column.through(from);
         if (this.hybrids.has(key)) return ((this.cls as any)[key] as ColumnElement)?.node;
         return undefined;
       },
@@ -197,12 +263,33 @@ export class Mapper {
   private aliases = new Map<unknown, AliasedClass>();
   /** The class itself for its own table; an AliasedClass for an alias. */
   aliasFor(from: TableNode | AliasNode): unknown {
-    if (from === this.table.node) return this.cls;
+    if (from === this.table.node || from === this.baseNode) return this.cls;
     let a = this.aliases.get(from);
     if (!a) this.aliases.set(from, (a = new AliasedClass(this, from)));
     return a;
   }
   toString(): string { return `Mapper[${this.name}(${this.table.name})]`; }
+}
+
+/**
+ * The columns that join a joined-inheritance subclass's table to its parent's: the foreign keys
+ * from `table` to a table of the parent (SQLAlchemy's inherit_condition).
+ */
+function joinedInheritancePairs(table: TableObject, parent: Mapper): (readonly [TableColumn, TableColumn])[] {
+  const parentTables = new Set(parent.tables);
+  const pairs: (readonly [TableColumn, TableColumn])[] = [];
+  for (const col of table.columns) {
+    for (const fk of col.foreignKeys) {
+      const [tname] = fk.targetFullname.split(".");
+      const target = [...parentTables].find((t) => t.name === tname);
+      if (target && col.primaryKey) pairs.push([col, fk.column] as const);
+    }
+  }
+  if (pairs.length === 0) {
+    const pk = parent.primaryKeyProps[0]?.column;
+    throw new ArgumentError(`Table ${JSON.stringify(table.name)} inherits from ${parent.name} (joined-table inheritance) but has no primary key column with a foreign key to ${parent.table.name}: write ${pk?.key ?? "id"}: Column(Integer, ForeignKey("${parent.table.name}.${pk?.name ?? "id"}"), { primaryKey: true }).`);
+  }
+  return pairs;
 }
 
 const mappers = new WeakMap<Function, Mapper>();

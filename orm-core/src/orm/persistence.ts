@@ -12,6 +12,7 @@ import type { InstanceState } from "./instance-state";
 import { dispatchMapper, hasMapperListeners } from "../events/registry";
 import { valuesEqual } from "./instance-state";
 import type { Session } from "./session";
+import type { Mapper } from "./mapper";
 
 /** [state, attribute key, had a value, old value] */
 export type UndoLog = [InstanceState, string, boolean, unknown][];
@@ -51,19 +52,41 @@ export class Persister {
     st.dict[key] = value;
   }
 
-  insert(st: InstanceState): void {
+  /**
+   * INSERT of a new object's row in `table`. A joined-inheritance object has a row in each of its
+   * tables: the flush calls this once per table, base first (its key fills the others' keys).
+   */
+  insert(st: InstanceState, table: TableObject = st.mapper.table): void {
     const mapper = st.mapper;
-    dispatchMapper(mapper, "before_insert", this.conn, st.obj);
-    const table = mapper.table;
+    const multi = mapper.tables.length > 1;
+    const first = !multi || table === mapper.tables[0];
+    if (first) {
+      dispatchMapper(mapper, "before_insert", this.conn, st.obj);
+      const disc = mapper.polymorphicOnProp;
+      if (disc && mapper.polymorphicIdentity !== undefined && st.dict[disc.key] == null) this.setValue(st, disc.key, mapper.polymorphicIdentity);
+    }
     const cols: TableColumn[] = [];
     const params: unknown[] = [];
     let autoPk: TableColumn | undefined;
     let shape = "I";
     const pk = mapper.primaryKeyProps;
     const version = mapper.versionProp;
-    if (version && (st.dict[version.key] === undefined || st.dict[version.key] === null)) this.setValue(st, version.key, 1);
+    if (first && version && (st.dict[version.key] === undefined || st.dict[version.key] === null)) this.setValue(st, version.key, 1);
+    const link = multi && !first ? inheritLink(st, table) : undefined;
+    if (link) {
+      // The subclass table's key columns take the base row's key.
+      for (const [child, parent] of link) {
+        const v = this.valueOf(st, parent);
+        if (mapper.keyOfColumn(child) !== mapper.keyOfColumn(parent)) this.setValue(st, mapper.keyOfColumn(child), v);
+        cols.push(child);
+        params.push(bindValue(child, v));
+        shape += child.name.length + child.name;
+      }
+    }
     for (const prop of mapper.columnProps) {
       const col = prop.column;
+      if (multi && col.table !== table) continue;
+      if (link && link.some(([child]) => child === col)) continue;
       let v = st.dict[prop.key];
       const unset = v === undefined;
       if (v === undefined || (v === null && col.primaryKey)) {
@@ -89,22 +112,38 @@ export class Persister {
       : `INSERT INTO ${quoteIdentifier(table.name)} DEFAULT VALUES`);
     const res = this.conn.execute({ sql, parameters: params });
     if (autoPk) this.setValue(st, mapper.keyOfColumn(autoPk), res.lastrowid);
-    if (mapper.hasServerDefaults) for (const prop of mapper.columnProps) if (prop.column.serverDefault !== undefined && st.dict[prop.key] === undefined) st.expired.add(prop.key);
-    dispatchMapper(mapper, "after_insert", this.conn, st.obj);
+    if (mapper.hasServerDefaults) for (const prop of mapper.columnProps) if (prop.column.table === table && prop.column.serverDefault !== undefined && st.dict[prop.key] === undefined) st.expired.add(prop.key);
+    if (!multi || table === mapper.tables[mapper.tables.length - 1]) dispatchMapper(mapper, "after_insert", this.conn, st.obj);
   }
 
-  update(st: InstanceState): void {
+  /** Joined-inheritance objects whose UPDATE ran in one of their tables (for after_update). */
+  private readonly updatedParts = new Set<InstanceState>();
+
+  /** UPDATE of the changed columns of an object's row in `table` (once per table for joined inheritance). */
+  update(st: InstanceState, table: TableObject = st.mapper.table): void {
     const mapper = st.mapper;
-    dispatchMapper(mapper, "before_update", this.conn, st.obj);
+    const multi = mapper.tables.length > 1;
+    const first = !multi || table === mapper.tables[0];
+    const last = !multi || table === mapper.tables[mapper.tables.length - 1];
+    if (first) dispatchMapper(mapper, "before_update", this.conn, st.obj);
     const cols: TableColumn[] = [];
     const params: unknown[] = [];
     // Only the columns whose value differs from the database's (copy-on-write snapshots).
+    let changedElsewhere = false;
     for (const prop of mapper.columnProps) {
       if (!(prop.key in st.committed) || !(prop.key in st.dict)) continue;
-      if (!valuesEqual(st.dict[prop.key], st.committed[prop.key])) { cols.push(prop.column); params.push(bindValue(prop.column, st.dict[prop.key])); }
+      if (valuesEqual(st.dict[prop.key], st.committed[prop.key])) continue;
+      if (multi && prop.column.table !== table) { changedElsewhere = true; continue; }
+      cols.push(prop.column); params.push(bindValue(prop.column, st.dict[prop.key]));
     }
-    if (cols.length === 0) return; // nothing changed: no UPDATE
+    // Versioned rows: the counter (in the base table) goes up when any of the object's tables changes.
+    const version = first ? mapper.versionProp : undefined;
+    if (cols.length === 0 && !(version && changedElsewhere)) {
+      if (last && (!multi || this.updatedParts.delete(st))) { if (multi) dispatchMapper(mapper, "after_update", this.conn, st.obj); }
+      return; // nothing changed here: no UPDATE
+    }
     for (const prop of mapper.columnProps) {
+      if (multi && prop.column.table !== table) continue;
       if (prop.column.onupdate !== undefined && !cols.includes(prop.column)) {
         const v = evalDefault(prop.column.onupdate);
         this.setValue(st, prop.key, v);
@@ -112,10 +151,7 @@ export class Persister {
         params.push(bindValue(prop.column, v));
       }
     }
-    const table = mapper.table;
     const pkCols = table.primaryKey;
-    // Versioned rows: the counter goes up by one, and the row must still hold the version we read.
-    const version = mapper.versionProp;
     let oldVersion: unknown;
     if (version && !cols.includes(version.column)) {
       oldVersion = version.key in st.committed ? st.committed[version.key] : this.valueOf(st, version.column);
@@ -128,18 +164,19 @@ export class Persister {
     for (const c of pkCols) { const k = mapper.keyOfColumn(c); params.push(bindValue(c, k in st.committed ? st.committed[k] : st.identity?.[mapper.primaryKeyProps.findIndex((p) => p.key === k)] ?? this.valueOf(st, c))); }
     if (version) params.push(bindValue(version.column, oldVersion));
     const shape = cols.map((c) => c.name).join(",");
-    const sql = cachedSql(table, `U:${shape}`, () =>
+    const sql = cachedSql(table, `U:${version ? "v:" : ""}${shape}`, () =>
       `UPDATE ${quoteIdentifier(table.name)} SET ${cols.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${[...pkCols, ...(version ? [version.column] : [])].map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
     const res = this.conn.execute({ sql, parameters: params });
     if (res.rowcount !== 1) throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update 1 row(s); ${res.rowcount} were matched. ${version ? `The row was changed (its ${version.key} is no longer ${String(oldVersion)}) or deleted by someone else: refresh the object and apply the change again.` : "The row was deleted or its key changed elsewhere."}`);
-    dispatchMapper(mapper, "after_update", this.conn, st.obj);
+    if (last) { this.updatedParts.delete(st); dispatchMapper(mapper, "after_update", this.conn, st.obj); }
+    else this.updatedParts.add(st);
   }
 
   /** The second UPDATE of a postUpdate relationship: just its key columns, by primary key. */
   postUpdate(st: InstanceState, values: Map<string, unknown>): void {
     const mapper = st.mapper;
-    const table = mapper.table;
     const cols = [...values.keys()].map((k) => mapper.columnPropByKey.get(k)!.column);
+    const table = cols[0]!.table;
     const pkCols = table.primaryKey;
     const sql = cachedSql(table, `PU:${cols.map((c) => c.name).join(",")}`, () =>
       `UPDATE ${quoteIdentifier(table.name)} SET ${cols.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${pkCols.map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
@@ -149,19 +186,21 @@ export class Persister {
     if (res.rowcount !== 1) throw new StaleDataError(`post-update UPDATE on table '${table.name}' expected to update 1 row(s); ${res.rowcount} were matched.`);
   }
 
-  delete(st: InstanceState): void {
+  /** DELETE of an object's row in `table` (joined inheritance: once per table, subclass tables first). */
+  delete(st: InstanceState, table: TableObject = st.mapper.table): void {
     const mapper = st.mapper;
-    dispatchMapper(mapper, "before_delete", this.conn, st.obj);
-    const table = mapper.table;
+    const multi = mapper.tables.length > 1;
+    const base = !multi || table === mapper.tables[0];
+    if (!multi || table === mapper.tables[mapper.tables.length - 1]) dispatchMapper(mapper, "before_delete", this.conn, st.obj);
     const pkCols = table.primaryKey;
-    const version = mapper.versionProp;
+    const version = base ? mapper.versionProp : undefined;
     const where = version ? [...pkCols, version.column] : pkCols;
-    const sql = cachedSql(table, "D", () => `DELETE FROM ${quoteIdentifier(table.name)} WHERE ${where.map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
-    const params = pkCols.map((c) => bindValue(c, st.identity?.[mapper.primaryKeyProps.findIndex((p) => p.column === c)] ?? this.valueOf(st, c)));
+    const sql = cachedSql(table, version ? "Dv" : "D", () => `DELETE FROM ${quoteIdentifier(table.name)} WHERE ${where.map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
+    const params = pkCols.map((c) => { const k = mapper.keyOfColumn(c); const i = mapper.primaryKeyProps.findIndex((p) => p.key === k); return bindValue(c, (i >= 0 ? st.identity?.[i] : undefined) ?? this.valueOf(st, c)); });
     if (version) params.push(bindValue(version.column, version.key in st.committed ? st.committed[version.key] : this.valueOf(st, version.column)));
     const res = this.conn.execute({ sql, parameters: params });
     if (version && res.rowcount !== 1) throw new StaleDataError(`DELETE statement on table '${table.name}' expected to delete 1 row(s); ${res.rowcount} were matched. The row was changed or deleted by someone else: refresh the object first.`);
-    dispatchMapper(mapper, "after_delete", this.conn, st.obj);
+    if (base) dispatchMapper(mapper, "after_delete", this.conn, st.obj);
   }
 
   /**
@@ -172,7 +211,7 @@ export class Persister {
     const mapper = states[0]!.mapper;
     const table = mapper.table;
     const pk = mapper.primaryKeyProps;
-    if (states.length < 2 || pk.length !== 1 || mapper.versionProp || hasMapperListeners(mapper, ["before_delete", "after_delete"])) {
+    if (states.length < 2 || pk.length !== 1 || mapper.versionProp || mapper.tables.length > 1 || states.some((st) => st.mapper !== mapper) || hasMapperListeners(mapper, ["before_delete", "after_delete"])) {
       for (const st of states) this.delete(st);
       return;
     }
@@ -206,4 +245,10 @@ export class Persister {
     }
   }
   get sessionRef(): Session { return this.session; }
+}
+
+/** The [subclass column, parent column] pairs that give a joined-inheritance table its key. */
+function inheritLink(st: InstanceState, table: TableObject): readonly (readonly [TableColumn, TableColumn])[] | undefined {
+  for (let m: Mapper | undefined = st.mapper; m; m = m.inherits) if (m.table === table && m.inheritJoin.length) return m.inheritJoin;
+  return undefined;
 }

@@ -461,6 +461,7 @@ export class Session {
     if (hit && !options.populateExisting) {
       const st = stateOf(hit)!;
       if (st.deleted) return null;
+      if (st.mapper !== mapper && !st.mapper.isa(mapper)) return null; // get(Manager, id) of an Engineer's key
       if (st.allExpired) {
         try { loadExpiredAttributes(st); } catch { this.identityMap.delete(key); return null; }
       }

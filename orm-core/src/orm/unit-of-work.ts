@@ -130,7 +130,11 @@ export function flush(session: Session): void {
     // 5. inserts and updates, table by table in foreign-key order; rows ordered within a table.
     const tables = tableOrder(session, [...inserts, ...updates, ...deletes]);
     const applySyncs = (st: InstanceState) => {
-      for (const s of syncs.get(st) ?? []) {
+      const list = syncs.get(st);
+      if (!list) return;
+      // Unlinks (removed from an old parent: key ← NULL) first, so a new parent's key always wins,
+      // whichever of the two sides was changed first.
+      for (const s of list.length > 1 ? [...list.filter((x) => !x.parent), ...list.filter((x) => x.parent)] : list) {
         if (s.parentIsLocal) {
           // one-to-many: child's remote columns ← parent's local columns
           for (const [local, remote] of s.rel.pairs) {
@@ -147,9 +151,9 @@ export function flush(session: Session): void {
       }
     };
     for (const table of tables) {
-      const ins = orderRows(inserts.filter((st) => st.mapper.table === table), syncs);
-      for (const st of ins) { applySyncs(st); persister.insert(st); }
-      for (const st of updates.filter((s) => s.mapper.table === table)) { applySyncs(st); persister.update(st); }
+      const ins = orderRows(inserts.filter((st) => inTable(st, table)), syncs, table);
+      for (const st of ins) { applySyncs(st); persister.insert(st, table); }
+      for (const st of updates.filter((s) => inTable(s, table))) { applySyncs(st); persister.update(st, table); }
     }
     // 5b. keys of postUpdate relationships, now that every row they point at exists.
     for (const [st, list] of postSyncs) {
@@ -177,10 +181,10 @@ export function flush(session: Session): void {
     for (const { table, row } of assocDelete.values()) persister.deleteAssociation(table, row);
     for (const { table, row } of assocInsert.values()) persister.insertAssociation(table, row);
     for (const table of [...tables].reverse()) {
-      const dels = orderRows([...deletes].filter((st) => st.mapper.table === table), syncs, deletes).reverse();
+      const dels = orderRows([...deletes].filter((st) => inTable(st, table)), syncs, table, deletes).reverse();
       // Rows of a table that refer to each other must go one by one, in order; others go in sets.
-      if (dels.length > 1 && !dels[0]!.mapper.relationshipList.some((r) => r.target?.table === table)) persister.deleteMany(dels);
-      else for (const st of dels) persister.delete(st);
+      if (dels.length > 1 && !refersToOwnTable(dels, table)) persister.deleteMany(dels);
+      else for (const st of dels) persister.delete(st, table);
     }
 
     dispatchSession(session, "after_flush", ctx);
@@ -306,7 +310,9 @@ void objIds;
  * out the keys of postUpdate relationships: they are written after the rows, so they break cycles.
  */
 function tableOrder(session: Session, states: InstanceState[]): TableObject[] {
-  const tables = new Set(states.map((s) => s.mapper.table));
+  const tables = new Set<TableObject>();
+  const mappers = new Set<Mapper>();
+  for (const s of states) if (!mappers.has(s.mapper)) { mappers.add(s.mapper); for (const t of s.mapper.tables) tables.add(t); }
   const md = states[0]?.mapper.table.metadata;
   if (!md) return [];
   const postUpdateColumns = new Set<unknown>();
@@ -337,11 +343,25 @@ function tableOrder(session: Session, states: InstanceState[]): TableObject[] {
 }
 
 /** Orders rows of one table so that a row comes after the rows it refers to (self-referential tables). */
-function orderRows(rows: InstanceState[], syncs: Map<InstanceState, SyncSource[]>, within?: Set<InstanceState>): InstanceState[] {
+/** Whether an object has a row in `table` (joined inheritance: one row per table of its class). */
+function inTable(st: InstanceState, table: TableObject): boolean {
+  return st.mapper.table === table || (st.mapper.tables.length > 1 && st.mapper.tables.includes(table));
+}
+/** Whether rows of `table` may refer to other rows of it (a relationship of one of their classes targets it). */
+function refersToOwnTable(rows: InstanceState[], table: TableObject): boolean {
+  const seen = new Set<Mapper>();
+  for (const st of rows) {
+    if (seen.has(st.mapper)) continue;
+    seen.add(st.mapper);
+    if (st.mapper.relationshipList.some((r) => r.target?.tables.includes(table))) return true;
+  }
+  return false;
+}
+
+function orderRows(rows: InstanceState[], syncs: Map<InstanceState, SyncSource[]>, table: TableObject, within?: Set<InstanceState>): InstanceState[] {
   if (rows.length < 2) return rows;
   // Only a table whose rows refer to rows of the same table needs ordering.
-  const table = rows[0]!.mapper.table;
-  if (!rows[0]!.mapper.relationshipList.some((r) => r.target?.table === table)) return rows;
+  if (!refersToOwnTable(rows, table)) return rows;
   const set = new Set(rows);
   const deps = new Map<InstanceState, InstanceState[]>();
   for (const st of rows) {

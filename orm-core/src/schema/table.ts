@@ -84,6 +84,12 @@ export class TableObject {
     };
   }
 
+  /** Adds a column after the table was made: a single-table inheritance subclass's own columns. */
+  appendColumn(key: string, spec: ColumnSpec): TableColumn {
+    this.addColumn(key, spec);
+    return this.c[key]!;
+  }
+
   private addColumn(key: string | undefined, spec: ColumnSpec): void {
     if (!key) throw new ArgumentError(`A column of Table(${JSON.stringify(this.name)}) has no name: write Column("name", Integer, ...).`);
     if (key in this.c) throw new ArgumentError(`Table ${JSON.stringify(this.name)} has two columns named ${JSON.stringify(key)}.`);

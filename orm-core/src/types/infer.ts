@@ -41,3 +41,11 @@ export interface ModelStatics {
 
 /** The class Base.model() returns, to be extended and decorated with @mapped. */
 export type ModelClass<A extends Attributes> = (new (init?: InitOf<A>) => InstanceOf<A>) & ClassAttributes<A> & ModelStatics;
+
+/**
+ * The class Base.inherit() returns: the parent's instances and statics, plus the new attributes.
+ * `Omit<P, "prototype">` keeps the parent's class-level attributes (User.name) without its constructor.
+ */
+export type InheritedClass<P extends abstract new (...args: any) => any, A extends Attributes> =
+  (new (init?: NonNullable<ConstructorParameters<P>[0]> & InitOf<A>) => InstanceType<P> & InstanceOf<A>)
+  & Omit<P, "prototype"> & ClassAttributes<A> & ModelStatics;

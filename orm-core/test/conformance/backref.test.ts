@@ -288,3 +288,21 @@ test("one-to-one persistent: giving the passport to another person is one UPDATE
   assert.deepEqual(rows(engine, "SELECT number, person_id FROM passports"), [["X1", 2]]);
   void alice;
 });
+
+test("moving a child to a new parent through its many-to-one, after its old parent's collection was loaded, keeps the new key", () => {
+  // The old parent's collection records a removal (key ← NULL) and the child records its new parent;
+  // whichever changed first, the new parent's key is what the UPDATE writes.
+  const m = blog();
+  const s = m.Session();
+  s.add(new m.User({ name: "old", posts: [new m.Post({ title: "p" })] }));
+  s.commit();
+  s.close();
+  const s2 = m.Session();
+  const old = s2.scalars(select(m.User)).one();
+  const post = old.posts[0]!;
+  const fresh = new m.User({ name: "new" });
+  post.author = fresh;
+  s2.add(fresh);
+  assert.deepEqual(writes(m.engine, () => s2.commit()), [["INSERT INTO users (name, age) VALUES (?, ?)", ["new", null]], ["UPDATE posts SET user_id=? WHERE posts.id = ?", [2, 1]]]);
+  assert.deepEqual(rows(m.engine, "SELECT id, user_id FROM posts"), [[1, 2]]);
+});

@@ -14,10 +14,10 @@ export function checkClasses(model: MappingModel): MappingIssue[] {
     if (prevName !== undefined) {
       out.push({ code: "ORM111", severity: "error", subject: cls.subject, related: [subjects.cls(cls.name)], message: `Two mapped classes are named ${cls.name}; relationship("${cls.name}") would be ambiguous. Rename one of them. [ORM111]` });
     } else byName.set(cls.name, cls.tableName);
-    const prevTable = byTable.get(cls.tableName);
+    const prevTable = cls.inherits === undefined ? byTable.get(cls.tableName) : undefined; // single-table subclasses share on purpose
     if (prevTable !== undefined && prevTable !== cls.name) {
       out.push({ code: "ORM111", severity: "error", subject: cls.subject, related: [subjects.cls(prevTable)], message: `${cls.name} maps table "${cls.tableName}", which ${prevTable} already maps. Give ${cls.name} its own table name. [ORM111]` });
-    } else byTable.set(cls.tableName, cls.name);
+    } else if (cls.inherits === undefined) byTable.set(cls.tableName, cls.name);
     const table = findTable(model, cls.tableName);
     if (table && !table.columns.some((c) => c.primaryKey)) {
       out.push({ code: "ORM110", severity: "error", subject: cls.subject, message: `${cls.name} (table "${cls.tableName}") has no primary key: mark a column { primaryKey: true }, e.g. id: Column(Integer, { primaryKey: true }). [ORM110]` });
