@@ -117,20 +117,42 @@ export function deriveRelationship(model: MappingModel, rel: RelationshipInfo): 
       : done("ONETOMANY", fks.map((f) => [ref(ownerTable.name, f.toColumn), ref(ownerTable.name, f.from.name)] as const));
   }
 
-  const m2o = foreignKeys(ownerTable).filter((f) => f.toTable === targetTable.name).filter(keep);
-  const o2m = foreignKeys(targetTable).filter((f) => f.toTable === ownerTable.name).filter(keep);
+  // Inheritance: a subclass's row also lives in its parents' tables; the nearest tables that a
+  // foreign key links are the join (Engineer → engineers, else employees).
+  let m2o: Fk[] = [], o2m: Fk[] = [];
+  let ownerT = ownerTable, targetT = targetTable;
+  search: for (const ot of inheritedTables(model, owner)) {
+    for (const tt of inheritedTables(model, target)) {
+      if (ot === tt) continue;
+      m2o = foreignKeys(ot).filter((f) => f.toTable === tt.name).filter(keep);
+      o2m = foreignKeys(tt).filter((f) => f.toTable === ot.name).filter(keep);
+      if (m2o.length || o2m.length) { ownerT = ot; targetT = tt; break search; }
+    }
+  }
   if (!m2o.length && !o2m.length) {
     return { ok: false, issues: [issue("ORM106", subject, `${where}: no ForeignKey links "${ownerTable.name}" and "${targetTable.name}", so there is no join condition. Add ${target.name}.${ownerTable.name.replace(/s$/, "")}_id = Column(Integer, ForeignKey("${ownerTable.name}.id")) (or a key the other way), or use secondary for many-to-many`)] };
   }
-  const paths = (m2o.length ? distinctPaths(m2o, targetTable) : 0) + (o2m.length ? distinctPaths(o2m, ownerTable) : 0);
+  const paths = (m2o.length ? distinctPaths(m2o, targetT) : 0) + (o2m.length ? distinctPaths(o2m, ownerT) : 0);
   if (paths > 1) {
     const names = [...m2o, ...o2m].map((f) => `${f.table.name}.${f.from.name}`);
     const first = [...m2o, ...o2m][0]!;
-    return { ok: false, issues: [issue("ORM107", subject, `${where}: several ForeignKey paths link "${ownerTable.name}" and "${targetTable.name}" (${names.join(", ")}). Say which with foreignKeys: ["${first.from.attribute ?? first.from.name}"]`)] };
+    return { ok: false, issues: [issue("ORM107", subject, `${where}: several ForeignKey paths link "${ownerT.name}" and "${targetT.name}" (${names.join(", ")}). Say which with foreignKeys: ["${first.from.attribute ?? first.from.name}"]`)] };
   }
   return m2o.length
-    ? done("MANYTOONE", m2o.map((f) => [ref(ownerTable.name, f.from.name), ref(targetTable.name, f.toColumn)] as const))
-    : done("ONETOMANY", o2m.map((f) => [ref(ownerTable.name, f.toColumn), ref(targetTable.name, f.from.name)] as const));
+    ? done("MANYTOONE", m2o.map((f) => [ref(ownerT.name, f.from.name), ref(targetT.name, f.toColumn)] as const))
+    : done("ONETOMANY", o2m.map((f) => [ref(ownerT.name, f.toColumn), ref(targetT.name, f.from.name)] as const));
+}
+
+/** A class's own table, then its parents' (Base.inherit), nearest first. */
+function inheritedTables(model: MappingModel, cls: ClassSpec): TableSpec[] {
+  const out: TableSpec[] = [];
+  const seen = new Set<string>();
+  for (let c: ClassSpec | undefined = cls; c && !seen.has(c.name); c = c.inherits ? findClass(model, c.inherits) : undefined) {
+    seen.add(c.name);
+    const t = findTable(model, c.tableName);
+    if (t && !out.includes(t)) out.push(t);
+  }
+  return out;
 }
 
 /** Several key columns referencing the columns of one composite primary key form one path. */

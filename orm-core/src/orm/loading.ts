@@ -144,6 +144,12 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
       plan(mapper, col.from, tree.get(mapper), slot, 0, false);
       slots.push(slot);
     } else {
+      if (col.kind === "column" && col.parentEntity) {
+        // A subclass's column: its class's tables are joined and its rows filtered, as for the entity.
+        const hier = hierarchyPlan(col.parentEntity as Mapper);
+        for (const j of inheritanceJoins(col.parentEntity as Mapper, false)) if (!inheritJoins.some((k) => k.target === j.target)) inheritJoins.push(j);
+        if (hier.where && !extraWhere.includes(hier.where)) extraWhere.push(hier.where);
+      }
       slots.push({ kind: "column", index: columns.length, node: col });
       columns.push(col);
     }
@@ -177,13 +183,8 @@ function hierarchyPlan(mapper: Mapper): HierarchyPlan {
     }
     poly = { disc: props.indexOf(discProp), discNode: discProp.column.node, byIdentity };
   }
-  let where: ExprNode | undefined;
-  if (mapper.needsDiscriminatorFilter) {
-    // Single-table subclass: only the rows of this class and its subclasses.
-    const col = discProp!.column;
-    const ids = mapper.polymorphicIdentities;
-    where = { kind: "binary", op: "IN", left: col.node, right: { kind: "grouping", element: { kind: "clauselist", op: ",", clauses: ids.map((v) => ({ kind: "bind", value: v, type: col.type })), type: Integer }, type: Integer }, type: Integer };
-  }
+  // Single-table subclass: only the rows of this class and its subclasses.
+  const where = mapper.needsDiscriminatorFilter ? mapper.discriminatorFilter() : undefined;
   plan = { columns: props.map((p) => p.column.node), joins, ...(where ? { where } : {}), ...(poly ? { poly } : {}) };
   hierarchyPlans.set(mapper, plan);
   return plan;
@@ -229,7 +230,7 @@ function loadedProps(mapper: Mapper, options: readonly unknown[]): number[] | un
 
 /** The SQL the session would run for a select (eager joins included): used by stmt.toString(). */
 setOrmCompiler((stmt) => {
-  const hasEntity = stmt.node.columns.some((c) => c.kind === "entity");
+  const hasEntity = stmt.node.columns.some((c) => c.kind === "entity" || (c.kind === "column" && c.parentEntity !== undefined));
   return SqlCompiler.compile(hasEntity ? planSelect(stmt).node : stmt.node);
 });
 

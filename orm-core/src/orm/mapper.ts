@@ -18,7 +18,8 @@ export interface ColumnProp { readonly key: string; readonly column: TableColumn
 /** `User.name`: a column expression that knows its class (for loaders and messages). */
 export class InstrumentedAttribute<T = unknown> extends ColumnElement<T> {
   constructor(readonly mapper: Mapper, readonly key: string, readonly column: TableColumn<T>, node: ExprNode = column.node) {
-    super(node);
+    // A subclass's attribute remembers its class: select(Engineer.name) joins engineers, as SQLAlchemy does.
+    super(mapper.inherits && node === column.node ? { ...(node as ColumnNode), parentEntity: mapper } : node);
   }
   override get [ormKind](): any { return "InstrumentedAttribute"; }
   get class(): Function { return this.mapper.cls; }
@@ -38,7 +39,7 @@ export class RelationshipAttribute<T = unknown> {
 
   [joinElement](): JoinSpec {
     const rel = this.property;
-    const parentFrom = this.from ?? this.mapper.table.node;
+    const parentFrom = this.from ?? this.mapper.baseNode;
     const target = rel.target;
     const targetFrom: TableNode | AliasNode = rel.selfReferential ? target.table.alias().node : target.table.node;
     if (rel.secondary) {
@@ -49,6 +50,16 @@ export class RelationshipAttribute<T = unknown> {
         target: { kind: "join", left: sec, right: targetFrom, on: onTarget, isOuter: false },
         on: onSec, left: parentFrom, entity: target.aliasFor(targetFrom),
       };
+    }
+    if (target.inherits && !rel.selfReferential) {
+      // A subclass target: its tables joined on their keys, and (single-table) only its rows.
+      let from: FromNode = target.baseNode;
+      for (let m: Mapper | undefined = target, chain: Mapper[] = []; ; m = m.inherits) {
+        if (m && m.inheritJoin.length) chain.unshift(m);
+        if (!m) { for (const c of chain) from = { kind: "join", left: from, right: c.table.node, on: andNodes(c.inheritJoin.map(([child, parent]) => eqNode(child.node, parent.node))), isOuter: false }; break; }
+      }
+      const on = [rel.joinCondition(parentFrom, target.baseNode), ...(target.needsDiscriminatorFilter ? [target.discriminatorFilter()] : [])];
+      return { target: from, on: andNodes(on), left: parentFrom, entity: target.cls };
     }
     return { target: targetFrom, on: rel.joinCondition(parentFrom, targetFrom), left: parentFrom, entity: target.aliasFor(targetFrom) };
   }
@@ -61,10 +72,17 @@ export class RelationshipAttribute<T = unknown> {
     const rel = this.property;
     if (name === "any" && !rel.uselist) throw new InvalidRequestError(`${rel.name}.any() is for collections; use ${rel.name}.has() for a many-to-one.`);
     if (name === "has" && rel.uselist) throw new InvalidRequestError(`${rel.name}.has() is for many-to-one; use ${rel.name}.any() for a collection.`);
-    const parentFrom = this.from ?? this.mapper.table.node;
-    const targetFrom: TableNode | AliasNode = rel.selfReferential ? rel.target.table.alias().node : rel.target.table.node;
+    const parentFrom = this.from ?? this.mapper.baseNode;
+    const targetFrom: TableNode | AliasNode = rel.selfReferential ? rel.target.table.alias().node : rel.target.baseNode;
     const where: ExprNode[] = [];
     const froms: FromNode[] = [targetFrom];
+    if (rel.target.inherits && !rel.selfReferential) {
+      // A subclass target: its other tables, joined on their keys; single-table: only its rows.
+      for (let m: Mapper | undefined = rel.target; m; m = m.inherits) {
+        if (m.inheritJoin.length) { froms.push(m.table.node); where.push(...m.inheritJoin.map(([child, parent]) => eqNode(child.node, parent.node))); }
+      }
+      if (rel.target.needsDiscriminatorFilter) where.push(rel.target.discriminatorFilter());
+    }
     if (rel.secondary) {
       const [a, b] = rel.secondaryConditions(parentFrom, rel.secondary.node, targetFrom);
       where.push(a, b);
@@ -192,6 +210,12 @@ export class Mapper {
   }
   /** Whether this class's rows share a table with other classes, so its queries filter on the discriminator. */
   get needsDiscriminatorFilter(): boolean { return this.inherits !== undefined && this.polymorphicOnProp !== undefined && this.tables[this.tables.length - 1] === this.inherits.tables[this.inherits.tables.length - 1]; }
+  /** `type IN (identities of this class and its subclasses)`: the rows of a single-table subclass. */
+  discriminatorFilter(): ExprNode {
+    const col = this.polymorphicOnProp!.column;
+    const ids = this.polymorphicIdentities;
+    return { kind: "binary", op: "IN", left: col.node, right: { kind: "grouping", element: { kind: "clauselist", op: ",", clauses: ids.map((v) => ({ kind: "bind", value: v, type: col.type })), type: Integer }, type: Integer }, type: Integer };
+  }
   /** Whether `other` is this mapper or one of its subclasses. */
   isa(other: Mapper): boolean { for (let m: Mapper | undefined = this; m; m = m.inherits) if (m === other) return true; return false; }
 
@@ -270,6 +294,9 @@ export class Mapper {
   }
   toString(): string { return `Mapper[${this.name}(${this.table.name})]`; }
 }
+
+const eqNode = (left: ExprNode, right: ExprNode): ExprNode => ({ kind: "binary", op: "=", left, right, type: Integer });
+const andNodes = (conds: ExprNode[]): ExprNode => (conds.length === 1 ? conds[0]! : { kind: "clauselist", op: "AND", clauses: conds, type: Integer });
 
 /**
  * The columns that join a joined-inheritance subclass's table to its parent's: the foreign keys

@@ -62,6 +62,14 @@ export function isRelationshipSpec(x: unknown): x is RelationshipSpec {
 }
 
 
+/**
+ * A key column as seen from a FROM: through an alias, or itself when the FROM is a table (with
+ * inheritance the column may live in another table of the class than the FROM names).
+ */
+function seenFrom(col: TableColumn, from: TableNode | AliasNode): ExprNode {
+  return from.kind === "table" ? col.node : col.through(from);
+}
+
 /** A configured relationship. */
 export class RelationshipProperty {
   target!: Mapper;
@@ -94,7 +102,7 @@ export class RelationshipProperty {
   /** The ON clause between a FROM for the parent and one for the target (o2m/m2o). */
   joinCondition(parentFrom: TableNode | AliasNode, targetFrom: TableNode | AliasNode): ExprNode {
     if (this.customJoin) return this.customJoin(parentFrom, targetFrom);
-    const conds: ExprNode[] = this.pairs.map(([local, remote]) => ({ kind: "binary", op: "=", left: local.through(parentFrom), right: remote.through(targetFrom), type: Integer }));
+    const conds: ExprNode[] = this.pairs.map(([local, remote]) => ({ kind: "binary", op: "=", left: seenFrom(local, parentFrom), right: seenFrom(remote, targetFrom), type: Integer }));
     return conds.length === 1 ? conds[0]! : { kind: "clauselist", op: "AND", clauses: conds, type: Integer };
   }
   /** For many-to-many: parent ↔ secondary and secondary ↔ target conditions. */

@@ -157,12 +157,22 @@ export class SqlCompiler {
 
   private visitJoinNode(left: FromNode, joins: readonly JoinClause[]): void {
     this.visit(left);
-    for (const j of joins) {
-      this.write(j.isOuter ? " LEFT OUTER JOIN " : " JOIN ");
-      this.visit(j.target);
-      this.write(" ON ");
-      this.visit(j.on);
+    for (const j of joins) this.visitJoinClause(j.target, j.on, j.isOuter);
+  }
+  /**
+   * ` JOIN target ON on`. A target that is itself a join (an association table and the target, a
+   * subclass's tables) is written flat, as SQLAlchemy does: JOIN a ON on JOIN b ON a-to-b.
+   */
+  private visitJoinClause(target: FromNode, on: ExprNode, isOuter: boolean): void {
+    if (target.kind === "join") {
+      this.visitJoinClause(target.left, on, isOuter);
+      this.visitJoinClause(target.right, target.on, target.isOuter);
+      return;
     }
+    this.write(isOuter ? " LEFT OUTER JOIN " : " JOIN ");
+    this.visit(target);
+    this.write(" ON ");
+    this.visit(on);
   }
 
   // ---- SELECT ---------------------------------------------------------------

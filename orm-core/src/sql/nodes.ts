@@ -14,7 +14,11 @@ export interface TableNode { readonly kind: "table"; readonly table: TableObject
 export interface AliasNode { readonly kind: "alias"; readonly name: string; readonly element: SelectNode | TableNode }
 export interface JoinNode { readonly kind: "join"; readonly left: FromNode; readonly right: FromNode; readonly on: ExprNode; readonly isOuter: boolean }
 
-export interface ColumnNode { readonly kind: "column"; readonly column: TableColumn; readonly from: TableNode | AliasNode; readonly type: TypeEngine }
+export interface ColumnNode {
+  readonly kind: "column"; readonly column: TableColumn; readonly from: TableNode | AliasNode; readonly type: TypeEngine;
+  /** The mapped subclass it was read from (`Engineer.name`): selecting it brings that class's tables and filter. */
+  readonly parentEntity?: unknown;
+}
 /** A column of a subquery, by its exported name. */
 export interface SubqueryColumnNode { readonly kind: "subquery_column"; readonly name: string; readonly from: AliasNode; readonly type: TypeEngine }
 export interface BindNode { readonly kind: "bind"; readonly value: unknown; readonly type: TypeEngine }

@@ -21,6 +21,7 @@ function singleTable() {
     id: Column(Integer, { primaryKey: true }),
     name: Column(String(50)),
     employees: relationship<Employee[]>("Employee", { backPopulates: "company", orderBy: "id" }),
+    managers: relationship<Manager[]>("Manager", { viewonly: true, orderBy: "id" }),
   }) {}
   @mapped
   class Employee extends Base.model("employees", {
@@ -167,10 +168,19 @@ function joinedTable(opts: { versioned?: boolean } = {}) {
     engineers: relationship<Engineer[]>("Engineer", { backPopulates: "project" }),
   }) {}
   @mapped
+  class Team extends Base.model("teams", {
+    id: Column(Integer, { primaryKey: true }),
+    name: Column(String(20)),
+    members: relationship<Person[]>("Person", { backPopulates: "team" }),
+    engineers: relationship<Engineer[]>("Engineer", { viewonly: true }),
+  }) {}
+  @mapped
   class Person extends Base.model("people", {
     id: Column(Integer, { primaryKey: true }),
     name: Column(String(50)),
     kind: Column(String(20)),
+    team_id: Column(Integer, ForeignKey("teams.id")),
+    team: relationship<Team>("Team", { backPopulates: "members" }),
     ...(opts.versioned ? { version: Column(Integer, { nullable: false }) } : {}),
   }, { polymorphicOn: "kind", polymorphicIdentity: "person", ...(opts.versioned ? { versionIdCol: "version" } : {}) }) {}
   @mapped
@@ -194,7 +204,7 @@ function joinedTable(opts: { versioned?: boolean } = {}) {
   Base.metadata.createAll(engine);
   const Session = sessionmaker({ bind: engine });
   const rows = (sql: string) => engine.connect().execute({ sql, parameters: [] }).rows;
-  return { Base, Project, Person, Engineer, Principal, Clerk, engine, Session, rows };
+  return { Base, Team, Project, Person, Engineer, Principal, Clerk, engine, Session, rows };
 }
 
 function seedJoined(m: ReturnType<typeof joinedTable>) {
@@ -213,10 +223,10 @@ function seedJoined(m: ReturnType<typeof joinedTable>) {
 
 test("joined-table: each class has its own table, keyed by a foreign key to its parent's", () => {
   const m = joinedTable();
-  assert.deepEqual([...m.Base.metadata.tables.keys()].sort(), ["clerks", "engineers", "people", "principals", "projects"]);
+  assert.deepEqual([...m.Base.metadata.tables.keys()].sort(), ["clerks", "engineers", "people", "principals", "projects", "teams"]);
   const fks = m.rows("PRAGMA foreign_key_list(principals)").map((r) => [r[2], r[3], r[4]]);
   assert.deepEqual(fks, [["engineers", "id", "id"]]);
-  assert.deepEqual(m.Base.metadata.sortedTables.map((t) => t.name).filter((n) => n !== "projects" && n !== "clerks"), ["people", "engineers", "principals"]);
+  assert.deepEqual(m.Base.metadata.sortedTables.map((t) => t.name).filter((n) => !["projects", "clerks", "teams"].includes(n)), ["people", "engineers", "principals"]);
 });
 
 test("joined-table: INSERT writes the base row first, then each subclass row with the same key", () => {
@@ -225,7 +235,7 @@ test("joined-table: INSERT writes the base row first, then each subclass row wit
   s.add(new m.Principal({ name: "pia", language: "rust", patents: 3 }));
   const stmts = recordStatements(m.engine, () => s.flush());
   assert.deepEqual(dml(stmts), [
-    "INSERT INTO people (name, kind) VALUES (?, ?)",
+    "INSERT INTO people (name, kind, team_id) VALUES (?, ?, ?)",
     "INSERT INTO engineers (id, language, project_id) VALUES (?, ?, ?)",
     "INSERT INTO principals (id, patents) VALUES (?, ?)",
   ]);
@@ -324,7 +334,7 @@ test("joined-table: a new subclass object that refers to a new row gets its key 
   const p = new m.Project({ title: "fresh" });
   s.add(new m.Engineer({ name: "neo", language: "go", project: p }));
   const stmts = dml(recordStatements(m.engine, () => s.commit()));
-  assert.deepEqual(stmts, ["INSERT INTO projects (title) VALUES (?)", "INSERT INTO people (name, kind) VALUES (?, ?)", "INSERT INTO engineers (id, language, project_id) VALUES (?, ?, ?)"]);
+  assert.deepEqual(stmts, ["INSERT INTO projects (title) VALUES (?)", "INSERT INTO people (name, kind, team_id) VALUES (?, ?, ?)", "INSERT INTO engineers (id, language, project_id) VALUES (?, ?, ?)"]);
   assert.deepEqual(m.rows("SELECT id, language, project_id FROM engineers"), [[1, "go", 1]]);
 });
 
@@ -382,7 +392,7 @@ test("joined-table: rollback after a failed subclass INSERT leaves no base row b
   // A clerk without a desk: the people row goes in, the clerks row fails (NOT NULL); the flush undoes both.
   s.add(new m.Clerk({ name: "deskless" }));
   const stmts = dml(recordStatements(m.engine, () => assert.throws(() => s.flush(), /NOT NULL constraint failed: clerks\.desk/)));
-  assert.deepEqual(stmts.slice(0, 2), ["INSERT INTO people (name, kind) VALUES (?, ?)", "INSERT INTO clerks (id, desk) VALUES (?, ?)"]);
+  assert.deepEqual(stmts.slice(0, 2), ["INSERT INTO people (name, kind, team_id) VALUES (?, ?, ?)", "INSERT INTO clerks (id, desk) VALUES (?, ?)"]);
   s.rollback();
   assert.deepEqual(m.rows("SELECT id, name FROM people"), [[1, "cal"]]);
   assert.deepEqual(s.scalars(select(m.Clerk)).all().map((c) => c.name), ["cal"]);
@@ -405,4 +415,53 @@ test("inheritance mistakes are clear errors at definition", () => {
   assert.throws(() => mapped(class Lion extends Dup {}), /Lion and Cat both have polymorphicIdentity "cat"/);
   assert.throws(() => Base.model("x", { id: Column(Integer, { primaryKey: true }) }, { polymorphicOn: "type" }), /polymorphicOn "type" must name one of its columns/);
   void Cat;
+});
+
+test("selecting a subclass's columns joins its tables or filters its rows, as selecting the class does", () => {
+  const j = joinedTable();
+  seedJoined(j);
+  const s = j.Session();
+  const stmts = dml(recordStatements(j.engine, () => {
+    assert.deepEqual(s.execute(select(j.Engineer.name, j.Engineer.language).orderBy(j.Engineer.name)).all().map((r) => [...r]), [["eve", "ts"], ["pia", "rust"]]);
+  }));
+  assert.match(stmts[0]!, /^SELECT people\.name, engineers\.language FROM people JOIN engineers ON engineers\.id = people\.id ORDER BY people\.name$/);
+  // The base class's columns are every row's.
+  assert.equal(s.scalars(select(j.Person.name)).all().length, 4);
+
+  const m = singleTable();
+  seedSingle(m);
+  const s2 = m.Session();
+  const names = recordStatements(m.engine, () => assert.deepEqual(s2.scalars(select(m.Manager.name).orderBy(m.Manager.name)).all(), ["dan", "mia"]));
+  assert.match(dml(names)[0]!, /WHERE employees\.type IN \(\?, \?\)/);
+  assert.deepEqual(names.find((r) => r.sql.startsWith("SELECT"))!.params, ["manager", "director"]);
+});
+
+test("relationships to subclasses: lazy, selectin, join and any() see only that class's rows", () => {
+  const j = joinedTable();
+  seedJoined(j);
+  const s = j.Session();
+  const team = new j.Team({ name: "core" });
+  team.members = s.scalars(select(j.Person).orderBy(j.Person.id)).all();
+  s.add(team);
+  s.commit();
+  // Joined-table target through the base table's key: people.team_id.
+  const lazy = recordStatements(j.engine, () => assert.deepEqual(team.engineers.map((e) => e.name).sort(), ["eve", "pia"]));
+  assert.match(dml(lazy).find((q) => q.includes("FROM people"))!, /FROM people JOIN engineers ON engineers\.id = people\.id LEFT OUTER JOIN principals ON .* WHERE people\.team_id IN \(\?\)/);
+  const s2 = j.Session();
+  const viaJoin = s2.scalars(select(j.Team).join(j.Team.engineers).where(j.Engineer.language.eq("rust"))).all();
+  assert.deepEqual(viaJoin.map((t) => t.name), ["core"]);
+  assert.equal(s2.scalars(select(j.Team).where(j.Team.engineers.any(j.Engineer.language.eq("cobol")))).all().length, 0);
+  assert.equal(s2.scalars(select(j.Team).where(j.Team.engineers.any(j.Engineer.language.eq("ts")))).all().length, 1);
+  const loaded = s2.scalars(select(j.Team).options(selectinload(j.Team.engineers))).one();
+  expectStatementCount(j.engine, 0, () => assert.equal(loaded.engineers.length, 2));
+
+  const m = singleTable();
+  seedSingle(m);
+  const s3 = m.Session();
+  const acme = s3.scalars(select(m.Company)).one();
+  const managers = recordStatements(m.engine, () => assert.deepEqual(acme.managers.map((x) => x.name), ["mia", "dan"]));
+  assert.match(dml(managers)[0]!, /WHERE employees\.company_id IN \(\?\) AND employees\.type IN \(\?, \?\)/);
+  assert.equal(s3.scalars(select(m.Company).where(m.Company.managers.any(m.Manager.budget.gt(500)))).all().length, 1);
+  assert.equal(s3.scalars(select(m.Company).where(m.Company.managers.any(m.Employee.name.eq("eve")))).all().length, 0, "eve is an engineer, not a manager");
+  assert.equal(s3.scalars(select(m.Company).join(m.Company.managers).where(m.Employee.name.eq("eve"))).all().length, 0);
 });
