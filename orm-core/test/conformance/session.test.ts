@@ -381,3 +381,23 @@ test("delete() of a transient or pending object raises InvalidRequestError", () 
   s.add(u);
   assert.throws(() => s.delete(u), InvalidRequestError);
 });
+
+test("streaming with yieldPer keeps the identity map bounded; an object changed after its batch passed is still flushed", () => {
+  // SQLAlchemy's identity map is weak: clean objects nobody holds go away. Here the stream lets go
+  // of each passed batch's clean objects (a WeakRef can't free anything inside one synchronous loop).
+  const m = blog();
+  const s = m.Session();
+  for (let i = 0; i < 3000; i++) s.add(new m.User({ name: `u${i}` }));
+  s.commit();
+  s.close();
+  const s2 = m.Session();
+  let maxSize = 0, first: InstanceType<typeof m.User> | undefined;
+  for (const u of s2.execute(select(m.User).orderBy(m.User.id).executionOptions({ yieldPer: 100 })).scalars()) {
+    if (!first) { first = u; first.name = "changed"; }
+    maxSize = Math.max(maxSize, s2.identityMap.size);
+  }
+  assert.ok(maxSize <= 201, `identity map grew to ${maxSize}`);
+  assert.ok(s2.identityMap.size <= 201);
+  const writes = recordStatements(m.engine, () => s2.commit()).filter((r) => r.sql.startsWith("UPDATE"));
+  assert.deepEqual(writes.map((w) => [w.sql, [...w.params]]), [["UPDATE users SET name=? WHERE users.id = ?", ["changed", 1]]]);
+});
