@@ -36,6 +36,8 @@ export { joinedload, selectinload, lazyload, raiseload, noload, containsEager, L
 export { hybridProperty, validates } from "./orm/hybrid";
 export { inspect } from "./orm/inspect";
 export { asCollection } from "./orm/collections";
+export { WriteOnlyCollection, DynamicCollection } from "./orm/writeonly";
+export { associationProxy, AssociationProxyAttribute, type AssociationProxySpec, type AssociationProxyOptions } from "./orm/association-proxy";
 // events
 export { event } from "./events/registry";
 export { EVENT_NAMES } from "./events/catalog";

@@ -19,6 +19,8 @@ import { parseCascade } from "./cascade";
 import { relationshipsOf, type MappingIssue, type RelationshipInfo } from "./model";
 import { modelFromRegistry } from "./from-classes";
 import { relationshipSpecsOf, type Registry } from "./declarative";
+import { checkProxies } from "../orm/association-proxy";
+import { suggest } from "../util/suggest";
 
 /** The SQLAlchemy exception class for each mapping code. */
 function errorFor(issue: MappingIssue): OrmError {
@@ -68,6 +70,9 @@ export function configureRegistry(registry: Registry): void {
       }
       // viewonly relationships write nothing, so they cascade nothing into the session either.
       rel.cascade = parseCascade(info.viewonly ? "none" : info.cascade).set;
+      if ((rel.lazy === "write_only" || rel.lazy === "dynamic") && (!rel.uselist || rel.direction === "MANYTOONE")) {
+        throw new InvalidRequestError(`On relationship ${rel.name}, '${rel.lazy}' loaders cannot be used with many-to-one/one-to-one relationships and/or uselist: false: a write-only collection is for one-to-many and many-to-many. Drop lazy: "${rel.lazy}" there.`);
+      }
       rel.orderBy = orderByNodes(rel);
       const pj = spec.options.primaryJoin;
       if (pj) rel.customJoin = () => toCondition(pj(mapper.cls, rel.target.cls), `primaryJoin of ${rel.name}`);
@@ -103,6 +108,8 @@ export function configureRegistry(registry: Registry): void {
       }
     }
   }
+  // associationProxy() attributes: their relationship and the target's attribute must exist.
+  for (const mapper of registry.mappers.values()) checkProxies(mapper, suggest);
 }
 
 function implicitOptions(registry: Registry, info: RelationshipInfo): RelationshipOptions {

@@ -12,6 +12,7 @@ import { isColumnSpec } from "../schema/column";
 import { isConstraintSpec } from "../schema/constraints";
 import { clauseElement, fromElement, tableTarget } from "../sql/coerce";
 import { isRelationshipSpec, type RelationshipSpec } from "../orm/relationship";
+import { AssociationProxyAttribute, instrumentProxy, isAssociationProxySpec } from "../orm/association-proxy";
 import { InstrumentedAttribute, Mapper, RelationshipAttribute, mapperOf, setMapper } from "../orm/mapper";
 import { initInstance, instrumentClass } from "../orm/attributes";
 import { applyClassDecorations } from "../orm/hybrid";
@@ -237,6 +238,12 @@ export function mapped<C extends abstract new (...args: any) => any>(cls: C, _co
   for (const key of relKeys) {
     Object.defineProperty(cls, key, { value: new RelationshipAttribute(mapper, key), configurable: true, enumerable: false, writable: false });
   }
+  for (const [key, spec] of Object.entries(info.attrs)) {
+    if (!isAssociationProxySpec(spec)) continue;
+    mapper.proxies.set(key, spec);
+    Object.defineProperty(cls, key, { value: new AssociationProxyAttribute(mapper, key, spec), configurable: true, enumerable: false, writable: false });
+    instrumentProxy(base.prototype, mapper, key, spec);
+  }
   Object.defineProperty(cls, ormKind, { value: "MappedClass" });
   Object.defineProperty(cls, "__mapper__", { value: mapper });
   Object.defineProperty(cls, clauseElement, { value: () => mapper.entityNode(mapper.baseNode, cls) });
@@ -255,7 +262,7 @@ function columnItems(where: string, attributes: Attributes): [string, TableItem]
   const items: [string, TableItem][] = [];
   for (const [key, spec] of Object.entries(attributes)) {
     if (isColumnSpec(spec)) items.push([key, spec]);
-    else if (!isRelationshipSpec(spec)) throw new ArgumentError(`${where}: attribute ${JSON.stringify(key)} must be Column(...) or relationship(...), got ${describe(spec)}.`);
+    else if (!isRelationshipSpec(spec) && !isAssociationProxySpec(spec)) throw new ArgumentError(`${where}: attribute ${JSON.stringify(key)} must be Column(...), relationship(...) or associationProxy(...), got ${describe(spec)}.`);
   }
   return items;
 }

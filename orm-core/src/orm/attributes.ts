@@ -10,6 +10,7 @@ import type { Mapper } from "./mapper";
 import type { RelationshipProperty } from "./relationship";
 import { dispatchAttributeSet } from "../events/registry";
 import { loadExpiredAttributes, lazyLoad } from "./loading";
+import { DynamicCollection, WriteOnlyCollection, isWriteOnly, pendingAdded } from "./writeonly";
 
 export function requireState(obj: object, what = "this operation"): InstanceState {
   const st = stateOf(obj);
@@ -48,6 +49,8 @@ export function writeColumn(st: InstanceState, key: string, value: unknown): voi
 // ---- relationships -----------------------------------------------------------
 
 export function readRelationship(st: InstanceState, rel: RelationshipProperty): unknown {
+  // Write-only / dynamic: a view that never loads; its changes live in the relationship history.
+  if (isWriteOnly(rel)) return rel.lazy === "dynamic" ? new DynamicCollection(st, rel) : new WriteOnlyCollection(st, rel);
   const d = st.dict;
   if (rel.key in d) return d[rel.key];
   if (st.key !== undefined && !st.wasDeleted) {
@@ -77,6 +80,7 @@ export function setLoaded(st: InstanceState, rel: RelationshipProperty, value: o
 
 export function writeRelationship(st: InstanceState, rel: RelationshipProperty, value: unknown): void {
   if (rel.viewonly) throw new InvalidRequestError(`${rel.name} is viewonly; it can't be assigned.`);
+  if (isWriteOnly(rel)) return writeWriteOnly(st, rel, value);
   if (rel.uselist) {
     if (value === null || value === undefined) value = [];
     if (!Array.isArray(value) && !(typeof value === "object" && Symbol.iterator in (value as object))) {
@@ -95,6 +99,41 @@ export function writeRelationship(st: InstanceState, rel: RelationshipProperty, 
   }
   if (value !== null && value !== undefined) checkTarget(rel, value as object);
   setScalar(st, rel, (value ?? null) as object | null, false);
+}
+
+/**
+ * Assigning a write-only collection: allowed while the parent is transient or pending (its added
+ * items are replaced); a persistent parent's would have to be loaded, so SQLAlchemy refuses it.
+ * A "dynamic" collection loads the current members and replaces them.
+ */
+function writeWriteOnly(st: InstanceState, rel: RelationshipProperty, value: unknown): void {
+  if (value instanceof WriteOnlyCollection && value.state === st && value.property === rel) return; // user.posts = user.posts
+  if (value === null || value === undefined) value = [];
+  if (typeof value !== "object" || !(Symbol.iterator in (value as object))) {
+    throw new InvalidRequestError(`${rel.name} is a write-only collection: assign an array of ${rel.target.name} objects (only before the parent is flushed), got ${typeof value}.`);
+  }
+  const items = [...(value as Iterable<object>)];
+  for (const item of items) checkTarget(rel, item);
+  let old: object[];
+  if (st.key !== undefined) {
+    if (rel.lazy !== "dynamic") {
+      throw new InvalidRequestError(`Collection "${rel.name}" is write-only: it can't be replaced once its ${st.mapper.name} is persistent, as that would need to load it. Use ${rel.key}.add(obj) / ${rel.key}.remove(obj), or run ${rel.key}.update() / ${rel.key}.delete() statements.`);
+    }
+    old = [...(readRelationship(st, rel) as DynamicCollection)];
+    for (const item of pendingAdded(st, rel)) if (!old.includes(item)) old.push(item);
+  } else old = pendingAdded(st, rel);
+  const newSet = new Set(items);
+  const oldSet = new Set(old);
+  for (const item of items) if (!oldSet.has(item)) collectionEvents.appended(st, rel, item, false);
+  for (const item of old) if (!newSet.has(item)) collectionEvents.removed(st, rel, item, false);
+}
+
+/** The related objects a cascade walks now: loaded contents, or a write-only collection's pending additions. */
+export function cascadeItems(st: InstanceState, rel: RelationshipProperty): object[] {
+  if (isWriteOnly(rel)) return pendingAdded(st, rel);
+  if (!(rel.key in st.dict)) return [];
+  const v = st.dict[rel.key];
+  return rel.uselist ? [...quiet.raw(v as InstrumentedList)] : v ? [v as object] : [];
 }
 
 function checkTarget(rel: RelationshipProperty, item: unknown): void {
@@ -132,6 +171,7 @@ export const NULL_MARK: object = Object.freeze({});
 function backrefAppend(target: object, backRel: RelationshipProperty, item: object): void {
   const tst = stateOf(target);
   if (!tst) return;
+  if (isWriteOnly(backRel)) { recordAppend(tst, backRel, item); return; }
   if (backRel.uselist) {
     if (!(backRel.key in tst.dict)) {
       // Unloaded collection of a persistent object: it will load (after autoflush) with the item in it.
@@ -150,6 +190,10 @@ function backrefAppend(target: object, backRel: RelationshipProperty, item: obje
 function backrefRemove(target: object, backRel: RelationshipProperty, item: object): void {
   const tst = stateOf(target);
   if (!tst) return;
+  if (isWriteOnly(backRel)) {
+    if (tst.key !== undefined || tst.relHistory?.get(backRel.key)?.added.has(item)) recordRemove(tst, backRel, item);
+    return;
+  }
   if (backRel.uselist) {
     if (!(backRel.key in tst.dict)) { if (tst.key !== undefined) recordRemove(tst, backRel, item); return; }
     const list = tst.dict[backRel.key] as InstrumentedList;

@@ -117,11 +117,14 @@ export const quiet = {
 };
 void quietKey;
 
+/** The live lists of association proxies (association-proxy.ts), which asCollection() also takes. */
+export const proxyLists = new WeakSet<object>();
+
 /**
- * The typed view of a relationship array, for Python's `remove(item)`.
- * @example asCollection(user.posts).remove(post)
+ * The typed view of a relationship array (or an association proxy's list), for Python's `remove(item)`.
+ * @example asCollection(user.posts).remove(post); asCollection(user.keywordNames).remove("py")
  */
-export function asCollection<T extends object>(list: T[]): T[] & { remove(item: T): void; clear(): void } {
-  if (!(list instanceof InstrumentedList)) throw new TypeError("asCollection() takes a relationship collection such as user.posts.");
+export function asCollection<T>(list: T[]): T[] & { remove(item: T): void; clear(): void } {
+  if (!(list instanceof InstrumentedList) && !proxyLists.has(list)) throw new TypeError("asCollection() takes a relationship collection such as user.posts, or an association proxy's list.");
   return list as never;
 }

@@ -18,6 +18,7 @@ import type { RelationshipProperty, LazyStrategy } from "./relationship";
 import { LoaderOption, ColumnLoaderOption } from "./strategy-options";
 import { NO_VALUE, setLoaded } from "./attributes";
 import { quiet, type InstrumentedList } from "./collections";
+import { isWriteOnly } from "./writeonly";
 import type { Session } from "./session";
 
 /** Largest IN list per selectin query (SQLite's default variable limit is far higher; keeps statements cacheable). */
@@ -55,6 +56,9 @@ function optionTree(options: readonly unknown[]): Map<Mapper, Map<RelationshipPr
     if (!level) out.set(first.mapper, (level = new Map()));
     for (const step of o.steps) {
       const rel = step.attr.property;
+      if (isWriteOnly(rel)) {
+        throw new InvalidRequestError(`'${rel.name}' does not support object population - eager loading cannot be applied: it is a ${rel.lazy === "dynamic" ? "dynamic" : "write-only"} collection (lazy: "${rel.lazy}"), never loaded into the object. Query its members with session.scalars(obj.${rel.key}.select()) instead of ${strategyName(step.strategy)}(${rel.name}).`);
+      }
       let node: PathTree | undefined = level.get(rel);
       if (!node) level.set(rel, (node = { strategy: step.strategy, children: new Map() }));
       else if (step === o.steps[o.steps.length - 1]) node.strategy = step.strategy;
@@ -62,6 +66,10 @@ function optionTree(options: readonly unknown[]): Map<Mapper, Map<RelationshipPr
     }
   }
   return out;
+}
+
+function strategyName(s: LazyStrategy): string {
+  return ({ joined: "joinedload", selectin: "selectinload", select: "lazyload", raise: "raiseload", noload: "noload", contains_eager: "containsEager" } as Record<string, string>)[s] ?? s;
 }
 
 let aliasSeq = 0;
@@ -536,8 +544,11 @@ function runPathLoad(session: Session, load: PathLoad, parents: object[], popula
   }
 }
 
-/** Loads `rel` for all `parents` with SELECT ... WHERE key IN (...); returns the loaded children. */
-export function selectinLoad(session: Session, rel: RelationshipProperty, parents: object[]): object[] {
+/**
+ * Loads `rel` for all `parents` with SELECT ... WHERE key IN (...); returns the loaded children.
+ * With `into` (collections only), each parent's children go there instead of into the attribute.
+ */
+export function selectinLoad(session: Session, rel: RelationshipProperty, parents: object[], into?: Map<object, object[]>): object[] {
   const target = rel.target;
   const allChildren: object[] = [];
   if (parents.length === 0) return allChildren;
@@ -604,7 +615,10 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
       allChildren.push(child);
     }
   }
-  for (const [p, , s] of parentKeys) setLoaded(stateOf(p)!, rel, groups.get(s) ?? []);
+  for (const [p, , s] of parentKeys) {
+    if (into) into.set(p, [...(groups.get(s) ?? [])]);
+    else setLoaded(stateOf(p)!, rel, groups.get(s) ?? []);
+  }
   return allChildren;
 }
 

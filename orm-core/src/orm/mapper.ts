@@ -12,6 +12,7 @@ import type { AliasNode, ColumnNode, EntityNode, ExprNode, FromNode, TableNode }
 import { Integer } from "../schema/types";
 import type { RelationshipProperty } from "./relationship";
 import type { Registry } from "../mapping/declarative";
+import type { AssociationProxySpec } from "./association-proxy";
 
 export interface ColumnProp { readonly key: string; readonly column: TableColumn }
 
@@ -134,6 +135,8 @@ export class Mapper {
   /** Validators from @validates, by attribute key. */
   readonly validators = new Map<string, (target: object, value: unknown, key: string) => unknown>();
   readonly hybrids = new Set<string>();
+  /** associationProxy() attributes, by key (set by @mapped). */
+  readonly proxies = new Map<string, AssociationProxySpec>();
   /** The version counter column (versionIdCol): UPDATE and DELETE check it, UPDATE increments it. */
   versionProp: ColumnProp | undefined;
   private readonly entity: EntityNode;

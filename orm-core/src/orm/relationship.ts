@@ -26,6 +26,12 @@ export interface RelationshipOptions {
   /** Attributes of the target (optionally "name desc") or expressions, for collection order. */
   orderBy?: string | readonly string[] | (() => unknown);
   cascade?: string;
+  /**
+   * How the relationship loads: "select" (on first access, the default), "joined", "selectin",
+   * "raise", "noload"; or "write_only" — never loaded: the attribute is a WriteOnlyCollection
+   * (declare `relationship<WriteOnlyCollection<Post>>`) with add() / remove() and select() —
+   * and the legacy "dynamic", a write-only collection that can also be iterated.
+   */
   lazy?: LazyStrategy;
   uselist?: boolean;
   passiveDeletes?: boolean | "all";

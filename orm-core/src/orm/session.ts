@@ -13,7 +13,7 @@ import { Insert, Update, Delete } from "../sql/dml";
 import type { InstanceState } from "./instance-state";
 import { stateOf } from "./instance-state";
 import { mapperOf, type Mapper } from "./mapper";
-import { requireState, describeState, setLoaded } from "./attributes";
+import { requireState, describeState, setLoaded, cascadeItems } from "./attributes";
 import { executeSelect, loadByIdentity, loadExpiredAttributes } from "./loading";
 import { flush as runFlush } from "./unit-of-work";
 import { executeDml, type DmlOptions } from "./bulk";
@@ -297,10 +297,8 @@ export class Session {
   /** save-update cascade over loaded relationships. */
   private cascadeSaveUpdate(st: InstanceState): void {
     for (const rel of st.mapper.relationshipList) {
-      if (!rel.cascade.saveUpdate || !(rel.key in st.dict)) continue;
-      const v = st.dict[rel.key];
-      const items = rel.uselist ? quiet.raw(v as InstrumentedList) : v ? [v as object] : [];
-      for (const item of items) {
+      if (!rel.cascade.saveUpdate) continue;
+      for (const item of cascadeItems(st, rel)) {
         const ist = stateOf(item);
         if (ist && ist.session !== this) this.addState(ist);
       }
@@ -355,9 +353,8 @@ export class Session {
     st.deleted = false;
     if (st.key !== undefined && this.identityMap.get(st.key) === st.obj) this.identityMap.delete(st.key);
     for (const rel of st.mapper.relationshipList) {
-      if (!rel.cascade.expunge || !(rel.key in st.dict)) continue;
-      const v = st.dict[rel.key];
-      for (const item of rel.uselist ? quiet.raw(v as InstrumentedList) : v ? [v as object] : []) { const ist = stateOf(item); if (ist) this.expungeState(ist); }
+      if (!rel.cascade.expunge) continue;
+      for (const item of cascadeItems(st, rel)) { const ist = stateOf(item); if (ist) this.expungeState(ist); }
     }
   }
   expungeAll(): void {

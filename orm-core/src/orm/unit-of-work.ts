@@ -11,9 +11,10 @@ import { stateOf, type InstanceState } from "./instance-state";
 import type { Mapper } from "./mapper";
 import type { RelationshipProperty } from "./relationship";
 import { quiet, type InstrumentedList } from "./collections";
-import { readRelationship, NULL_MARK, describeState } from "./attributes";
+import { readRelationship, NULL_MARK, describeState, cascadeItems } from "./attributes";
 import { dispatchSession } from "../events/registry";
-import { selectinLoad } from "./loading";
+import { executeSelect, selectinLoad } from "./loading";
+import { isWriteOnly, writeOnlyMembers } from "./writeonly";
 import { Persister, type UndoLog } from "./persistence";
 import type { Session } from "./session";
 
@@ -27,6 +28,7 @@ export interface FlushContext {
 }
 
 function items(st: InstanceState, rel: RelationshipProperty): object[] {
+  if (isWriteOnly(rel)) return cascadeItems(st, rel);
   const v = st.dict[rel.key];
   if (v === undefined || v === null) return [];
   return rel.uselist ? [...quiet.raw(v as InstrumentedList)] : [v as object];
@@ -54,13 +56,29 @@ export function flush(session: Session): void {
       let l = into.get(child); if (!l) into.set(child, (l = [])); l.push(s);
     };
     const m2mDeletesFor: InstanceState[] = [];
+    // Members of write-only collections of deleted parents, loaded by preloadForDelete.
+    const writeOnlyLoaded = new Map<RelationshipProperty, Map<object, object[]>>();
     const markDelete = (st: InstanceState) => {
       if (deletes.has(st)) return;
       if (st.key === undefined) { if (st.session === session) { session.newStates.delete(st); st.session = undefined; } return; }
       deletes.add(st);
       for (const rel of st.mapper.relationshipList) {
         if (rel.viewonly) continue;
-        if (rel.cascade.delete) {
+        if (isWriteOnly(rel)) {
+          // Never loaded by the application: the members are loaded aside (the attribute stays
+          // unloaded) to cascade the delete or unlink them, unless passiveDeletes leaves the rows to
+          // the database's ON DELETE (then only pending additions are visited). SQLAlchemy does this
+          // for "dynamic"; for "write_only" without passive_deletes it raises instead.
+          const unlink = rel.direction === "ONETOMANY" && !rel.cascade.delete && !rel.passiveDeletes;
+          if (rel.cascade.delete || unlink) {
+            const children = rel.passiveDeletes ? items(st, rel) : writeOnlyLoaded.get(rel)?.get(st.obj) ?? writeOnlyMembers(st, rel, (stmt) => executeSelect(session, stmt).scalars().all() as object[]);
+            for (const child of children) {
+              const cst = stateOf(child)!;
+              if (rel.cascade.delete) markDelete(cst);
+              else addSync(cst, { rel, parent: null, parentIsLocal: true });
+            }
+          }
+        } else if (rel.cascade.delete) {
           for (const child of items(st, rel).concat(st.key !== undefined && !(rel.key in st.dict) ? loadedItems(st, rel) : [])) { const cst = stateOf(child)!; markDelete(cst); }
         } else if (rel.direction === "ONETOMANY" && !rel.passiveDeletes) {
           for (const child of rel.key in st.dict ? items(st, rel) : loadedItems(st, rel)) {
@@ -72,7 +90,7 @@ export function flush(session: Session): void {
       }
     };
     // Children a delete must visit, loaded for all deleted parents at once (not one SELECT per parent).
-    preloadForDelete(session, [...session.deletedStates]);
+    preloadForDelete(session, [...session.deletedStates], writeOnlyLoaded);
     for (const st of session.deletedStates) markDelete(st);
 
     // 3. relationship history → key syncs, orphans and association rows.
@@ -132,9 +150,10 @@ export function flush(session: Session): void {
     const applySyncs = (st: InstanceState) => {
       const list = syncs.get(st);
       if (!list) return;
-      // Unlinks (removed from an old parent: key ← NULL) first, so a new parent's key always wins,
-      // whichever of the two sides was changed first.
-      for (const s of list.length > 1 ? [...list.filter((x) => !x.parent), ...list.filter((x) => x.parent)] : list) {
+      // A row taken out of one collection and put in another (in either order) ends with the new parent:
+      // the unlinks (one-to-many removals) go first.
+      const ordered = list.length > 1 ? [...list.filter((s) => s.parentIsLocal && !s.parent), ...list.filter((s) => !(s.parentIsLocal && !s.parent))] : list;
+      for (const s of ordered) {
         if (s.parentIsLocal) {
           // one-to-many: child's remote columns ← parent's local columns
           for (const [local, remote] of s.rel.pairs) {
@@ -239,7 +258,7 @@ function anyDirty(session: Session): boolean {
 function identityStates(session: Session): InstanceState[] { return [...session.changed].filter((st) => st.session === session); }
 
 /** Loads, level by level, the relationships that deleting `states` will cascade through or unlink. */
-function preloadForDelete(session: Session, states: InstanceState[]): void {
+function preloadForDelete(session: Session, states: InstanceState[], writeOnlyLoaded: Map<RelationshipProperty, Map<object, object[]>>): void {
   const seen = new Set<InstanceState>();
   let level = states.filter((st) => st.key !== undefined && st.session === session);
   while (level.length) {
@@ -250,6 +269,7 @@ function preloadForDelete(session: Session, states: InstanceState[]): void {
       seen.add(st);
       for (const rel of st.mapper.relationshipList) {
         if (rel.viewonly || !(rel.cascade.delete || (rel.direction === "ONETOMANY" && !rel.passiveDeletes))) continue;
+        if (isWriteOnly(rel) && (rel.passiveDeletes || (rel.direction === "MANYTOMANY" && !rel.cascade.delete))) continue;
         if (rel.key in st.dict) continue;
         let list = byRel.get(rel);
         if (!list) byRel.set(rel, (list = []));
@@ -257,7 +277,20 @@ function preloadForDelete(session: Session, states: InstanceState[]): void {
       }
     }
     for (const [rel, parents] of byRel) {
-      const children = selectinLoad(session, rel, parents);
+      let into: Map<object, object[]> | undefined;
+      if (isWriteOnly(rel)) {
+        // Loaded aside (the collection itself stays unloaded), with the pending additions.
+        into = writeOnlyLoaded.get(rel) ?? new Map();
+        writeOnlyLoaded.set(rel, into);
+      }
+      const children = selectinLoad(session, rel, parents, into);
+      if (into) {
+        for (const p of parents) {
+          const list = into.get(p) ?? [];
+          for (const item of cascadeItems(stateOf(p)!, rel)) if (!list.includes(item)) list.push(item);
+          into.set(p, list);
+        }
+      }
       if (rel.cascade.delete) for (const c of children) next.push(stateOf(c)!);
     }
     level = next;
@@ -272,8 +305,8 @@ function loadedItems(st: InstanceState, rel: RelationshipProperty): object[] {
 
 function cascadeSave(session: Session, st: InstanceState): void {
   for (const rel of st.mapper.relationshipList) {
-    if (!rel.cascade.saveUpdate || !(rel.key in st.dict)) continue;
-    for (const item of items(st, rel)) {
+    if (!rel.cascade.saveUpdate) continue;
+    for (const item of cascadeItems(st, rel)) {
       const ist = stateOf(item);
       if (ist && ist.session === undefined && !ist.wasDeleted) {
         session.add(item);

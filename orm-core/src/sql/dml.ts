@@ -39,21 +39,25 @@ abstract class DmlBase {
 }
 
 export class Insert extends DmlBase {
-  constructor(readonly target: TableTarget, private readonly rows: readonly Record<string, unknown>[], private readonly extra: Partial<InsertNode> = {}, readonly returningRaw: readonly unknown[] = []) { super(); }
+  constructor(
+    readonly target: TableTarget, private readonly rows: readonly Record<string, unknown>[], private readonly extra: Partial<InsertNode> = {}, readonly returningRaw: readonly unknown[] = [],
+    /** Values every row gets, read when the statement is compiled (a write-only collection's parent key). */
+    private readonly presets: Readonly<Record<string, () => unknown>> = {},
+  ) { super(); }
   get [ormKind](): "Insert" { return "Insert"; }
 
   /** One object, or a list of objects for a multi-row INSERT. */
   values(values: Record<string, unknown> | readonly Record<string, unknown>[]): Insert {
     const rows = Array.isArray(values) ? values : [values];
     rows.forEach((r) => checkValues(r, "insert().values()"));
-    return new Insert(this.target, [...this.rows, ...rows], this.extra, this.returningRaw);
+    return new Insert(this.target, [...this.rows, ...rows], this.extra, this.returningRaw, this.presets);
   }
   returning(...cols: unknown[]): Insert {
-    return new Insert(this.target, this.rows, { ...this.extra, returning: cols.flatMap((c) => returningNodes(c)) }, cols);
+    return new Insert(this.target, this.rows, { ...this.extra, returning: cols.flatMap((c) => returningNodes(c)) }, cols, this.presets);
   }
   /** SQLite upsert: ON CONFLICT (...) DO NOTHING. */
   onConflictDoNothing(opts: { indexElements?: string[] } = {}): Insert {
-    return new Insert(this.target, this.rows, { ...this.extra, onConflict: { target: (opts.indexElements ?? []).map((k) => columnOf(this.target, k, "onConflictDoNothing()")) } }, this.returningRaw);
+    return new Insert(this.target, this.rows, { ...this.extra, onConflict: { target: (opts.indexElements ?? []).map((k) => columnOf(this.target, k, "onConflictDoNothing()")) } }, this.returningRaw, this.presets);
   }
   /** SQLite upsert: ON CONFLICT (...) DO UPDATE SET ...; `excluded(key)` refers to the proposed row. */
   onConflictDoUpdate(opts: { indexElements: string[]; set: Record<string, unknown>; where?: unknown }): Insert {
@@ -63,19 +67,34 @@ export class Insert extends DmlBase {
       const col = columnOf(this.target, k, "onConflictDoUpdate({ set })");
       return [col, toExpr(v, col.type, `onConflictDoUpdate({ set: ${k} })`)] as const;
     });
-    return new Insert(this.target, this.rows, { ...this.extra, onConflict: { target, set, ...(opts.where ? { where: toCondition(opts.where, "onConflictDoUpdate({ where })") } : {}) } }, this.returningRaw);
+    return new Insert(this.target, this.rows, { ...this.extra, onConflict: { target, set, ...(opts.where ? { where: toCondition(opts.where, "onConflictDoUpdate({ where })") } : {}) } }, this.returningRaw, this.presets);
   }
-  /** The values of the rows, as given (the ORM uses these for returning()). */
-  get rowValues(): readonly Record<string, unknown>[] { return this.rows; }
+  /**
+   * @internal Values given to every row (over the row's own), each read when the statement is
+   * compiled: WriteOnlyCollection.insert() presets the parent's key this way.
+   */
+  withPresets(presets: Record<string, () => unknown>): Insert {
+    for (const k of Object.keys(presets)) columnOf(this.target, k, "insert()");
+    return new Insert(this.target, this.rows, this.extra, this.returningRaw, { ...this.presets, ...presets });
+  }
+  /** The values of the rows, as given, with any preset values (the ORM uses these for returning()). */
+  get rowValues(): readonly Record<string, unknown>[] {
+    const keys = Object.keys(this.presets);
+    if (keys.length === 0) return this.rows;
+    const fixed: Record<string, unknown> = {};
+    for (const k of keys) fixed[k] = this.presets[k]!();
+    return (this.rows.length ? this.rows : [{}]).map((r) => ({ ...r, ...fixed }));
+  }
 
   get node(): InsertNode {
     const table = this.target.table;
     const keys: string[] = [];
-    for (const r of this.rows) for (const k of Object.keys(r)) if (r[k] !== undefined && !keys.includes(k)) keys.push(k);
+    const allRows = this.rowValues;
+    for (const r of allRows) for (const k of Object.keys(r)) if (r[k] !== undefined && !keys.includes(k)) keys.push(k);
     const cols = keys.map((k) => columnOf(this.target, k, "insert().values()"));
     const withDefaults = table.columns.filter((c) => c.default !== undefined && !cols.includes(c));
     const allCols = [...cols, ...withDefaults];
-    const rows: ExprNode[][] = this.rows.map((r) => [
+    const rows: ExprNode[][] = allRows.map((r) => [
       ...keys.map((k, i) => toExpr(r[k] === undefined ? defaultFor(cols[i]!) ?? null : r[k], cols[i]!.type, `insert().values({ ${k} })`)),
       ...withDefaults.map((c) => toExpr(defaultFor(c) ?? null, c.type, `default of ${c.fullname}`)),
     ]);

@@ -6,8 +6,10 @@ import type { ColumnSpec } from "../schema/column";
 import type { RelationshipSpec } from "../orm/relationship";
 import type { InstrumentedAttribute, RelationshipAttribute } from "../orm/mapper";
 import type { TableObject } from "../schema/table";
+import type { WriteOnlyCollection } from "../orm/writeonly";
+import type { AssociationProxyAttribute, AssociationProxySpec, InferProxied } from "../orm/association-proxy";
 
-export type AttributeSpec = ColumnSpec<any, any> | RelationshipSpec<any>;
+export type AttributeSpec = ColumnSpec<any, any> | RelationshipSpec<any> | AssociationProxySpec<any, any, any>;
 export type Attributes = Record<string, AttributeSpec>;
 
 /** A column's instance type: T when NOT NULL (primary key or nullable: false), else T | null. */
@@ -16,23 +18,55 @@ export type ColumnValue<S> = S extends ColumnSpec<infer T, infer NN> ? ([NN] ext
  * A relationship's instance type: `Post[]` stays an array type (so `user.posts = [...]` type-checks:
  * a mapped type can't give a property different read and write types); at run time it is an
  * instrumented array that also has Python's `remove(item)`, reachable typed via `asCollection()`.
+ * A write-only collection (`relationship<WriteOnlyCollection<Post>>(..., { lazy: "write_only" })`)
+ * is that object, never null.
  */
-export type RelationshipValue<S> = S extends RelationshipSpec<infer R> ? (R extends readonly unknown[] ? R : R | null) : never;
+export type RelationshipValue<S> = S extends RelationshipSpec<infer R> ? (R extends WriteOnlyCollection<any> ? R : R extends readonly unknown[] ? R : R | null) : never;
 /** The instrumented collection behind a relationship array. */
 export type Collection<T> = T[] & { remove(item: T): void; clear(): void };
 
+// ---- association proxies -------------------------------------------------------------
+
+/** The declared type of relationship `K` of attributes `A` (never when K names none). */
+type RelTypeOf<A, K> = K extends keyof A ? (A[K] extends RelationshipSpec<infer R> ? R : never) : never;
+/** The objects a relationship type holds: `Keyword[]` → Keyword, `User` → User. */
+type ElementOf<R> = R extends readonly (infer E)[] ? E : NonNullable<R>;
+/** Whether a proxy shows a collection: `associationProxy<string[]>`, or its relationship is an array type. */
+type ProxyIsCollection<A, V, K> = [V] extends [readonly unknown[]] ? true
+  : [RelTypeOf<A, K>] extends [never] ? false
+  : RelTypeOf<A, K> extends readonly unknown[] ? true : false;
+/** One proxied value: the type given (an array type's element), else the target attribute's type. */
+export type ProxiedValue<A, V, K, Attr> = [V] extends [InferProxied]
+  ? (Attr extends keyof ElementOf<RelTypeOf<A, K>> ? ElementOf<RelTypeOf<A, K>>[Attr] : unknown)
+  : V extends readonly (infer E)[] ? E : V;
+/**
+ * An association proxy's instance type: an array of values through a collection (a live view;
+ * its `remove(value)` is reachable typed via `asCollection()`), else the value or null.
+ */
+export type ProxyValue<A, S> = S extends AssociationProxySpec<infer V, infer K, infer Attr>
+  ? (ProxyIsCollection<A, V, K> extends true ? ProxiedValue<A, V, K, Attr>[] : ProxiedValue<A, V, K, Attr> | null)
+  : never;
+
 export type InstanceOf<A extends Attributes> = {
-  -readonly [K in keyof A]: A[K] extends ColumnSpec<any, any> ? ColumnValue<A[K]> : RelationshipValue<A[K]>;
+  -readonly [K in keyof A]: A[K] extends ColumnSpec<any, any> ? ColumnValue<A[K]>
+    : A[K] extends AssociationProxySpec<any, any, any> ? ProxyValue<A, A[K]>
+    : RelationshipValue<A[K]>;
 };
 
 export type ClassAttributes<A extends Attributes> = {
   readonly [K in keyof A]: A[K] extends ColumnSpec<infer T, infer NN>
     ? InstrumentedAttribute<[NN] extends [true] ? T : T | null>
+    : A[K] extends AssociationProxySpec<infer V, infer PK, infer Attr> ? AssociationProxyAttribute<ProxiedValue<A, V, PK, Attr>>
     : A[K] extends RelationshipSpec<infer R> ? RelationshipAttribute<R> : never;
 };
 
-/** What `new User({...})` accepts: any subset of the attributes. */
-export type InitOf<A extends Attributes> = Partial<InstanceOf<A>>;
+/**
+ * What `new User({...})` accepts: any subset of the attributes; a write-only collection takes an
+ * array of its items (allowed while the object is new).
+ */
+export type InitOf<A extends Attributes> = {
+  [K in keyof A]?: A[K] extends RelationshipSpec<infer R> ? (R extends WriteOnlyCollection<infer T> ? readonly T[] : InstanceOf<A>[K]) : InstanceOf<A>[K];
+};
 
 export interface ModelStatics {
   /** The mapped table. */

@@ -8,7 +8,8 @@ export const ormKind: unique symbol = Symbol.for("orm-core.kind") as never;
 export type OrmKind =
   | "Table" | "Column" | "ColumnElement" | "Select" | "Insert" | "Update" | "Delete"
   | "MappedClass" | "InstrumentedAttribute" | "RelationshipAttribute" | "Engine" | "Session"
-  | "LoaderOption" | "Subquery" | "TypeEngine" | "ForeignKey" | "Constraint" | "Text" | "ColumnSpec" | "RelationshipSpec" | "MetaData";
+  | "LoaderOption" | "Subquery" | "TypeEngine" | "ForeignKey" | "Constraint" | "Text" | "ColumnSpec" | "RelationshipSpec" | "MetaData"
+  | "AssociationProxySpec" | "AssociationProxyAttribute";
 
 export function is(x: unknown, kind: OrmKind): boolean {
   return (typeof x === "object" || typeof x === "function") && x !== null && (x as any)[ormKind] === kind;

@@ -84,6 +84,13 @@ test("the language server's declared type argument is checked against the direct
   assert.deepEqual(validateMapping(oneToOne), []);
 });
 
+test("relationship<WriteOnlyCollection<Post>>(..., { lazy: \"write_only\" }) declares no array yet is a collection: no ORM112", () => {
+  for (const lazy of ["write_only", "dynamic"]) {
+    const model = blog([rel("User", "posts", "Post", { declaredCollection: false, lazy })], []);
+    assert.deepEqual(validateMapping(model).filter((i) => i.code !== "ORM117"), [], lazy);
+  }
+});
+
 test("backPopulates on one side only is a warning naming the missing side", () => {
   const model = blog([rel("User", "posts", "Post", { backPopulates: "author" })], [rel("Post", "author", "User")]);
   const issues = validateMapping(model);

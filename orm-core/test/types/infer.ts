@@ -76,3 +76,70 @@ User.name.eq(5);
 p.author = [u];
 // @ts-expect-error Column() needs a type first
 Column({ primaryKey: true });
+
+// ---- write-only collections and association proxies ------------------------------------
+import { WriteOnlyCollection, associationProxy, Table, type AssociationProxyAttribute } from "../../src/index";
+
+const Base2 = declarativeBase();
+Table("author_tags", Base2.metadata, Column("author_id", Integer, ForeignKey("authors.id")), Column("tag_id", Integer, ForeignKey("tags.id")));
+@mapped
+class Author extends Base2.model("authors", {
+  id: Column(Integer, { primaryKey: true }),
+  name: Column(String(50), { nullable: false }),
+  nick: Column(String(50)),
+  articles: relationship<WriteOnlyCollection<Article>>("Article", { lazy: "write_only", backPopulates: "author" }),
+  tags: relationship<Tag[]>("Tag", { secondary: "author_tags" }),
+  tagNames: associationProxy("tags", "name"),
+  tagNicks: associationProxy<string[]>("tags", "name", { creator: (name) => new Tag({ name }) }),
+  tagNames2: associationProxy("tags", "name", { creator: (name: string) => new Tag({ name }) }),
+}) {}
+@mapped
+class Article extends Base2.model("articles", {
+  id: Column(Integer, { primaryKey: true }),
+  author_id: Column(Integer, ForeignKey("authors.id")),
+  author: relationship<Author>("Author", { backPopulates: "articles" }),
+  authorName: associationProxy("author", "name"),
+  authorNick: associationProxy("author", "nick"),
+  authorLabel: associationProxy<string>("author", "name"),
+}) {}
+@mapped
+class Tag extends Base2.model("tags", {
+  id: Column(Integer, { primaryKey: true }),
+  name: Column(String(20), { nullable: false }),
+  authors: relationship<Author[]>("Author", { secondary: "author_tags" }),
+  authorNames: associationProxy("authors", "name"),
+}) {}
+
+declare const author: Author;
+declare const article: Article;
+export type ProxyTests = [
+  Expect<Equal<Author["articles"], WriteOnlyCollection<Article>>>,
+  Expect<Equal<typeof Author.articles, RelationshipAttribute<WriteOnlyCollection<Article>>>>,
+  Expect<Equal<ReturnType<Author["articles"]["select"]>, import("../../src/index").Select<[Article]>>>,
+  Expect<Equal<Author["tagNames"], string[]>>,
+  Expect<Equal<Author["tagNicks"], string[]>>,
+  Expect<Equal<Author["tagNames2"], string[]>>,
+  Expect<Equal<Tag["authorNames"], string[]>>,
+  Expect<Equal<Article["authorName"], string | null>>,
+  Expect<Equal<Article["authorNick"], string | null>>,
+  Expect<Equal<Article["authorLabel"], string | null>>,
+  Expect<Equal<typeof Author.tagNames, AssociationProxyAttribute<string>>>,
+  Expect<Equal<typeof Article.authorName, AssociationProxyAttribute<string>>>,
+];
+new Author({ name: "a", articles: [new Article()] }); // a new object takes a list for its write-only collection
+author.articles.add(article);
+author.tagNames.push("x");
+author.tagNames = ["a", "b"];
+article.authorName = "someone";
+Author.tagNames.contains("x");
+// @ts-expect-error a write-only collection can't be iterated
+for (const a of author.articles) void a;
+// @ts-expect-error wrong item type for a write-only collection
+author.articles.add(author);
+// @ts-expect-error the proxied values are strings
+author.tagNames.push(5);
+// @ts-expect-error the creator of a string proxy takes a string
+associationProxy<string[]>("tags", "name", { creator: (n: number) => new Tag({ name: `${n}` }) });
+// @ts-expect-error contains() takes the proxied value type
+Author.tagNames.contains(5);
+void author; void article;

@@ -60,7 +60,8 @@ function checkOne(model: MappingModel, cls: ClassSpec, rel: RelationshipInfo): M
     if (cascade.set.deleteOrphan && d.direction !== "ONETOMANY" && !rel.singleParent) {
       out.push(err("ORM109", opt("cascade"), `${where} is ${d.direction === "MANYTOONE" ? "many-to-one" : "many-to-many"}: delete-orphan there needs singleParent: true (an object could otherwise have several parents). Add singleParent: true, or put delete-orphan on the one-to-many side.`));
     }
-    const collection = rel.declaredCollection ?? rel.uselist;
+    // relationship<WriteOnlyCollection<Post>>(..., { lazy: "write_only" }) declares no array, yet is a collection.
+    const collection = rel.lazy === "write_only" || rel.lazy === "dynamic" ? rel.uselist : rel.declaredCollection ?? rel.uselist;
     if (collection === true && d.direction === "MANYTOONE") {
       out.push(err("ORM112", subjects.attr(cls.name, rel.attribute), `${where} is declared as a collection, but the foreign key makes it many-to-one (each ${cls.name} has one ${target.name}). Declare relationship<${target.name}>(...)${rel.uselist ? " and drop uselist: true" : ""}.`));
     } else if (collection === false && d.direction !== "MANYTOONE" && rel.uselist !== false) {
