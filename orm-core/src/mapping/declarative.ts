@@ -15,6 +15,7 @@ import { isRelationshipSpec, type RelationshipSpec } from "../orm/relationship";
 import { InstrumentedAttribute, Mapper, RelationshipAttribute, mapperOf, setMapper } from "../orm/mapper";
 import { initInstance, instrumentClass } from "../orm/attributes";
 import { applyClassDecorations } from "../orm/hybrid";
+import { installColumnProperties, isColumnPropertySpec } from "../orm/column-property";
 import type { Attributes, ModelClass } from "../types/infer";
 import { configureRegistry } from "./configure";
 
@@ -104,8 +105,8 @@ export function declarativeBase(options: { metadata?: MetaData } = {}): Declarat
       const items: (readonly [string | undefined, TableItem])[] = [];
       for (const [key, spec] of Object.entries(attributes)) {
         if (isColumnSpec(spec)) items.push([key, spec]);
-        else if (!isRelationshipSpec(spec)) {
-          throw new ArgumentError(`Base.model(${JSON.stringify(tableName)}): attribute ${JSON.stringify(key)} must be Column(...) or relationship(...), got ${describe(spec)}.`);
+        else if (!isRelationshipSpec(spec) && !isColumnPropertySpec(spec)) {
+          throw new ArgumentError(`Base.model(${JSON.stringify(tableName)}): attribute ${JSON.stringify(key)} must be Column(...), relationship(...) or columnProperty(...), got ${describe(spec)}.`);
         }
       }
       for (const cons of opts.tableArgs ?? []) {
@@ -175,6 +176,7 @@ export function mapped<C extends abstract new (...args: any) => any>(cls: C, _co
   Object.defineProperty(cls, fromElement, { value: () => mapper.table.node });
   Object.defineProperty(cls, tableTarget, { value: () => mapper.tableTarget() });
   instrumentClass(base.prototype, mapper);
+  installColumnProperties(cls, base.prototype, mapper, info.attrs);
   // Decorator metadata reaches the class only after class decorators ran: read it from the context.
   applyClassDecorations(cls, mapper, (_context?.metadata ?? (cls as any)[(Symbol as any).metadata]) as Record<symbol, unknown> | undefined);
   info.registry.register(mapper);

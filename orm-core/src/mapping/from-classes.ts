@@ -77,7 +77,7 @@ export function modelFromRegistry(registry: Registry): MappingModel {
       subject: subjects.cls(mapper.name),
       columns: mapper.columnProps.map((p) => ({ attribute: p.key, column: p.column.name })),
       relationships: [...relationshipSpecsOf(mapper)].map(([k, spec]) => relationshipInfo(mapper.name, k, spec)),
-      otherAttributes: [...other, ...mapper.hybrids],
+      otherAttributes: [...other, ...mapper.hybrids, ...(mapper.columnExpressions?.keys() ?? [])],
     });
   }
   for (const base of registry.modelBases) {

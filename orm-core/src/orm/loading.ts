@@ -19,6 +19,7 @@ import { LoaderOption, ColumnLoaderOption } from "./strategy-options";
 import { NO_VALUE, setLoaded } from "./attributes";
 import { quiet, type InstrumentedList } from "./collections";
 import type { Session } from "./session";
+import { columnExpressionsToReload, loadedColumnExpressions, populateColumnExpressions, type ColumnExpressionProp } from "./column-property";
 
 /** Largest IN list per selectin query (SQLite's default variable limit is far higher; keeps statements cacheable). */
 const IN_CHUNK = 500;
@@ -27,11 +28,13 @@ interface EntitySlot {
   kind: "entity"; mapper: Mapper; from: TableNode | AliasNode; start: number; joined: JoinedLoad[]; selectin: PathLoad[];
   /** Positions (in mapper.columnProps) of the columns this query loads, when not all of them. */
   props?: readonly number[];
+  /** Column properties loaded with the entity, from `exprStart` in the row (absent when none). */
+  exprs?: readonly ColumnExpressionProp[]; exprStart?: number;
 }
 interface ColumnSlot { kind: "column"; index: number; node: ExprNode }
 type Slot = EntitySlot | ColumnSlot;
 /** A joined eager load: the alias and column range in the row, and nested joined loads. */
-interface JoinedLoad { rel: RelationshipProperty; from: TableNode | AliasNode; start: number; joined: JoinedLoad[]; selectin: PathLoad[] }
+interface JoinedLoad { rel: RelationshipProperty; from: TableNode | AliasNode; start: number; joined: JoinedLoad[]; selectin: PathLoad[]; exprs?: readonly ColumnExpressionProp[]; exprStart?: number }
 /** A relationship to load after the main query, with what to load beneath it. */
 interface PathLoad { rel: RelationshipProperty; strategy: LazyStrategy; children: Map<RelationshipProperty, LazyStrategy | PathTree> }
 type PathTree = { strategy: LazyStrategy; children: Map<RelationshipProperty, PathTree> };
@@ -74,6 +77,7 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
       const props = loadedProps(mapper, stmt.loaderOptions);
       const slot: EntitySlot = { kind: "entity", mapper, from: col.from, start: columns.length, joined: [], selectin: [], ...(props ? { props } : {}) };
       columns.push(...(props ? props.map((i) => col.columns[i]!) : col.columns));
+      if (mapper.columnExpressions) addColumnExpressions(slot, loadedColumnExpressions(mapper, stmt.loaderOptions), col.from, columns);
       const plan = (m: Mapper, from: TableNode | AliasNode, opts: Map<RelationshipProperty, PathTree> | undefined, into: { joined: JoinedLoad[]; selectin: PathLoad[] }, depth: number, outer: boolean) => {
         for (const rel of m.relationshipList) {
           const opt = opts?.get(rel);
@@ -88,6 +92,7 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
             }
             const jl: JoinedLoad = { rel, from: rel.target.table.node, start: columns.length, joined: [], selectin: [] };
             columns.push(...rel.target.columnProps.map((p) => p.column.node));
+            if (rel.target.columnExpressions) addColumnExpressions(jl, loadedColumnExpressions(rel.target, []), rel.target.table.node, columns);
             if (rel.uselist) hasJoinedCollections = true;
             into.joined.push(jl);
             plan(rel.target, rel.target.table.node, opt?.children, jl, depth + 1, true);
@@ -103,6 +108,7 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
             }
             const jl: JoinedLoad = { rel, from: targetAlias, start: columns.length, joined: [], selectin: [] };
             columns.push(...rel.target.columnProps.map((p) => p.column.through(targetAlias)));
+            if (rel.target.columnExpressions) addColumnExpressions(jl, loadedColumnExpressions(rel.target, []), targetAlias, columns);
             for (const ob of rel.orderBy) base.orderBy.includes(ob);
             into.joined.push(jl);
             plan(rel.target, targetAlias, opt?.children, jl, depth + 1, true);
@@ -124,6 +130,14 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
   return { node: { ...base, columns, joins }, slots, hasJoinedCollections };
 }
 
+/** Selects column properties after an entity's columns, labelled, through its FROM. */
+function addColumnExpressions(slot: EntitySlot | JoinedLoad, exprs: readonly ColumnExpressionProp[] | undefined, from: TableNode | AliasNode, columns: ExprNode[]): void {
+  if (!exprs) return;
+  slot.exprs = exprs;
+  slot.exprStart = columns.length;
+  for (const e of exprs) columns.push(e.columnFor(from));
+}
+
 function fromHasTable(f: FromNode, table: unknown): boolean {
   if (f.kind === "table") return f.table === table;
   if (f.kind === "join") return fromHasTable(f.left, table) || fromHasTable(f.right, table);
@@ -138,13 +152,14 @@ function loadedProps(mapper: Mapper, options: readonly unknown[]): number[] | un
   const opts = options.filter((o): o is ColumnLoaderOption => o instanceof ColumnLoaderOption && o.mapper === mapper);
   if (opts.length === 0 && mapper.deferredIndexes.length === 0) return undefined;
   const props = mapper.columnProps;
-  const indexOf = (key: string) => props.findIndex((p) => p.key === key);
+  // Keys of column properties (columnProperty) are not columns: column-property.ts picks those.
+  const indexes = (keys: readonly string[]) => keys.map((key) => props.findIndex((p) => p.key === key)).filter((i) => i >= 0);
   const deferred = new Set(mapper.deferredIndexes);
   let loaded = new Set(props.map((_, i) => i).filter((i) => !deferred.has(i)));
   for (const o of opts) {
-    if (o.kind === "loadOnly") loaded = new Set(o.keys.map(indexOf));
-    else if (o.kind === "defer") for (const k of o.keys) loaded.delete(indexOf(k));
-    else if (o.kind === "undefer") for (const k of o.keys) loaded.add(indexOf(k));
+    if (o.kind === "loadOnly") loaded = new Set(indexes(o.keys));
+    else if (o.kind === "defer") for (const i of indexes(o.keys)) loaded.delete(i);
+    else if (o.kind === "undefer") for (const i of indexes(o.keys)) loaded.add(i);
     else props.forEach((p, i) => { if (p.column.spec.options.deferredGroup === o.keys[0]) loaded.add(i); });
   }
   for (const i of mapper.pkIndexes) loaded.add(i);
@@ -254,7 +269,9 @@ function instanceFromPartialRow(session: Session, mapper: Mapper, row: readonly 
 
 /** The instance of an entity slot's columns in `row`. */
 function hydrateSlot(session: Session, slot: EntitySlot, row: readonly unknown[], populateExisting: boolean): object | null {
-  return slot.props ? instanceFromPartialRow(session, slot.mapper, row, slot.start, slot.props, populateExisting) : instanceFromRow(session, slot.mapper, row, slot.start, populateExisting);
+  const obj = slot.props ? instanceFromPartialRow(session, slot.mapper, row, slot.start, slot.props, populateExisting) : instanceFromRow(session, slot.mapper, row, slot.start, populateExisting);
+  if (slot.exprs !== undefined && obj !== null) populateColumnExpressions(obj, slot.exprs, row, slot.exprStart!, populateExisting);
+  return obj;
 }
 
 /** Runs an ORM select and returns its Result. */
@@ -342,6 +359,7 @@ function hydrateJoined(session: Session, parent: object, loads: JoinedLoad[], ro
   const pst = stateOf(parent)!;
   for (const jl of loads) {
     const child = instanceFromRow(session, jl.rel.target, row, jl.start, populateExisting);
+    if (jl.exprs !== undefined && child !== null) populateColumnExpressions(child, jl.exprs, row, jl.exprStart!, populateExisting);
     if (jl.rel.uselist) {
       let byKey = filled.get(pst);
       if (!byKey) filled.set(pst, (byKey = new Map()));
@@ -383,7 +401,11 @@ function dedupeKeys(keys: string[]): string[] {
  * load, a selectin chunk of n keys): planned and compiled once per shape, then executed with the
  * values bound through their columns' types.
  */
-interface CachedQuery { readonly sql: string; readonly slot: EntitySlot; readonly extraStart: number }
+interface CachedQuery {
+  readonly sql: string; readonly slot: EntitySlot; readonly extraStart: number;
+  /** Parameters of the select list (column properties' bound values), ahead of the key values; usually none. */
+  readonly lead?: readonly unknown[];
+}
 const queryCache = new WeakMap<object, Map<string, CachedQuery>>();
 function cachedQuery(owner: object, key: string, build: () => Select<any>): CachedQuery {
   let m = queryCache.get(owner);
@@ -393,11 +415,15 @@ function cachedQuery(owner: object, key: string, build: () => Select<any>): Cach
     const planned = planSelect(build());
     const slot = planned.slots[0] as EntitySlot;
     const extra = planned.slots[1] as ColumnSlot | undefined;
-    q = { sql: SqlCompiler.compile(planned.node).sql, slot, extraStart: extra ? extra.index : -1 };
+    const compiled = SqlCompiler.compile(planned.node);
+    const lead = compiled.parameters.length ? SqlCompiler.compile({ ...planned.node, where: [], orderBy: [], joins: [] }).parameters : [];
+    q = { sql: compiled.sql, slot, extraStart: extra ? extra.index : -1, ...(lead.length ? { lead } : {}) };
     m.set(key, q);
   }
   return q;
 }
+/** The parameters of a cached query for these key values. */
+function paramsFor(q: CachedQuery, keys: unknown[]): unknown[] { return q.lead ? [...q.lead, ...keys] : keys; }
 function bindFor(col: ColumnNode, v: unknown): unknown {
   if (v === null || v === undefined) return null;
   const b = col.type.bind;
@@ -409,7 +435,7 @@ const DUMMY = 0;
 export function loadByIdentity(session: Session, mapper: Mapper, pk: readonly unknown[], populateExisting: boolean): object | null {
   const pkCols = mapper.primaryKeyProps.map((p) => p.column.node as ColumnNode);
   const q = cachedQuery(mapper, "get", () => entitySelect(mapper, pkCols.map((c) => ({ kind: "binary", op: "=", left: c, right: { kind: "bind", value: DUMMY, type: c.type }, type: Integer }) as ExprNode), []));
-  const rows = session.connection().execute({ sql: q.sql, parameters: pk.map((v, i) => bindFor(pkCols[i]!, v)) }).rows;
+  const rows = session.connection().execute({ sql: q.sql, parameters: paramsFor(q, pk.map((v, i) => bindFor(pkCols[i]!, v))) }).rows;
   return rows[0] ? hydrateSlot(session, q.slot, rows[0], populateExisting) : null;
 }
 
@@ -468,7 +494,7 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
       const chunk = values.slice(i, i + IN_CHUNK);
       const q = cachedQuery(rel, `m2o:${chunk.length}`, () => entitySelect(target, [inCondition(pkCols, chunk.map((k) => k.map(() => DUMMY)))], []));
       const params = chunk.flatMap((k) => k.map((v, j) => bindFor(pkCols[j]!, v)));
-      for (const row of session.connection().execute({ sql: q.sql, parameters: params }).rows) hydrateSlot(session, q.slot, row, false);
+      for (const row of session.connection().execute({ sql: q.sql, parameters: paramsFor(q, params) }).rows) hydrateSlot(session, q.slot, row, false);
     }
     for (const [p, key] of byParent) {
       const child = key ? session.identityMap.get(key) ?? null : null;
@@ -495,7 +521,7 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
     const slot = q.slot;
     const extraStart = q.extraStart;
     const params = chunk.flatMap((k) => k.map((v, j) => bindFor(keyCols[j]!, v)));
-    const cursor = session.connection().execute({ sql: q.sql, parameters: params });
+    const cursor = session.connection().execute({ sql: q.sql, parameters: paramsFor(q, params) });
     for (const row of cursor.rows) {
       const child = hydrateSlot(session, slot, row, false);
       if (!child) continue;
@@ -566,7 +592,10 @@ export function loadExpiredAttributes(st: InstanceState, also: readonly string[]
   const deferred = new Set(mapper.deferredIndexes.map((i) => mapper.columnProps[i]!.key));
   const wanted = mapper.columnProps.filter((p) => also.includes(p.key) || st.expired.has(p.key) || (st.allExpired && !deferred.has(p.key)) || (p.column.primaryKey && !(p.key in st.dict)));
   const pkWhere = mapper.primaryKeyProps.map((p) => ({ kind: "binary", op: "=", left: p.column.node, right: { kind: "bind", value: st.identity?.[mapper.primaryKeyProps.indexOf(p)] ?? st.dict[p.key] ?? pkFromKey(st, p.key), type: p.column.type }, type: Integer }) as ExprNode);
-  const node: SelectNode = { kind: "select", columns: wanted.map((p) => p.column.node), froms: [], joins: [], where: pkWhere, groupBy: [], having: [], orderBy: [], distinct: false };
+  const exprs = mapper.columnExpressions ? columnExpressionsToReload(st, also) : undefined;
+  const columns: ExprNode[] = wanted.map((p) => p.column.node);
+  if (exprs) for (const e of exprs) columns.push(e.columnFor(mapper.table.node));
+  const node: SelectNode = { kind: "select", columns, froms: [], joins: [], where: pkWhere, groupBy: [], having: [], orderBy: [], distinct: false };
   const cursor = session.connection().execute(SqlCompiler.compile(node));
   const row = cursor.rows[0];
   if (!row) {
@@ -577,6 +606,7 @@ export function loadExpiredAttributes(st: InstanceState, also: readonly string[]
     st.dict[p.key] = processValue(p.column.node, row[i]);
     delete st.committed[p.key];
   });
+  if (exprs) populateColumnExpressions(st.obj, exprs, row, wanted.length, true);
   st.allExpired = false;
   st.expired.clear();
 }

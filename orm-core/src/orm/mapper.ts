@@ -12,6 +12,7 @@ import type { AliasNode, ColumnNode, EntityNode, ExprNode, FromNode, TableNode }
 import { Integer } from "../schema/types";
 import type { RelationshipProperty } from "./relationship";
 import type { Registry } from "../mapping/declarative";
+import type { ColumnExpressionProp } from "./column-property";
 
 export interface ColumnProp { readonly key: string; readonly column: TableColumn }
 
@@ -101,6 +102,7 @@ export class AliasedClass {
       Object.defineProperty(this, prop.key, { value: new InstrumentedAttribute(mapper, prop.key, prop.column, prop.column.through(from)), enumerable: true });
     }
     for (const key of mapper.relationshipKeys) Object.defineProperty(this, key, { value: new RelationshipAttribute(mapper, key, from), enumerable: true });
+    if (mapper.columnExpressions) for (const [key, p] of mapper.columnExpressions) Object.defineProperty(this, key, { get: () => p.attributeFor(from), enumerable: true });
   }
   [clauseElement](): ExprNode { return this.mapper.entityNode(this.from, this); }
   [fromElement](): FromNode { return this.from; }
@@ -116,6 +118,8 @@ export class Mapper {
   /** Validators from @validates, by attribute key. */
   readonly validators = new Map<string, (target: object, value: unknown, key: string) => unknown>();
   readonly hybrids = new Set<string>();
+  /** Column properties (columnProperty()) by key; undefined when the class has none (the common, fast case). */
+  columnExpressions: Map<string, ColumnExpressionProp> | undefined = undefined;
   /** The version counter column (versionIdCol): UPDATE and DELETE check it, UPDATE increments it. */
   versionProp: ColumnProp | undefined;
   private readonly entity: EntityNode;
@@ -189,9 +193,9 @@ export class Mapper {
         const prop = this.columnPropByKey.get(key);
         if (prop) return prop.column.through(from);
         if (this.hybrids.has(key)) return ((this.cls as any)[key] as ColumnElement)?.node;
-        return undefined;
+        return this.columnExpressions?.get(key)?.expressionFor(from);
       },
-      keys: () => [...this.columnPropByKey.keys(), ...this.hybrids],
+      keys: () => [...this.columnPropByKey.keys(), ...this.hybrids, ...(this.columnExpressions?.keys() ?? [])],
     };
   }
   private aliases = new Map<unknown, AliasedClass>();

@@ -12,6 +12,7 @@ import type { InstanceState } from "./instance-state";
 import { dispatchMapper, hasMapperListeners } from "../events/registry";
 import { valuesEqual } from "./instance-state";
 import type { Session } from "./session";
+import { expireColumnExpressions } from "./column-property";
 
 /** [state, attribute key, had a value, old value] */
 export type UndoLog = [InstanceState, string, boolean, unknown][];
@@ -90,6 +91,7 @@ export class Persister {
     const res = this.conn.execute({ sql, parameters: params });
     if (autoPk) this.setValue(st, mapper.keyOfColumn(autoPk), res.lastrowid);
     if (mapper.hasServerDefaults) for (const prop of mapper.columnProps) if (prop.column.serverDefault !== undefined && st.dict[prop.key] === undefined) st.expired.add(prop.key);
+    if (mapper.columnExpressions) expireColumnExpressions(st);
     dispatchMapper(mapper, "after_insert", this.conn, st.obj);
   }
 
@@ -132,6 +134,7 @@ export class Persister {
       `UPDATE ${quoteIdentifier(table.name)} SET ${cols.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${[...pkCols, ...(version ? [version.column] : [])].map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
     const res = this.conn.execute({ sql, parameters: params });
     if (res.rowcount !== 1) throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update 1 row(s); ${res.rowcount} were matched. ${version ? `The row was changed (its ${version.key} is no longer ${String(oldVersion)}) or deleted by someone else: refresh the object and apply the change again.` : "The row was deleted or its key changed elsewhere."}`);
+    if (mapper.columnExpressions) expireColumnExpressions(st);
     dispatchMapper(mapper, "after_update", this.conn, st.obj);
   }
 

@@ -170,7 +170,9 @@ export class SqlCompiler {
   private visitSelect(node: SelectNode, nested: boolean): void {
     if (node.columns.length === 0) throw new ArgumentError("This select() has no columns: pass a mapped class, columns or expressions, e.g. select(User) or select(User.name).");
     const froms = resolveFroms(node, this.enclosing[this.enclosing.length - 1]);
-    this.enclosing.push(new Set(froms.flatMap(flattenFrom).map(fromKey)));
+    // A subquery correlates with every FROM of this select, joined ones included (as SQLAlchemy's).
+    const visible = node.joins.length ? [...froms, ...node.joins.map((j) => j.target)] : froms;
+    this.enclosing.push(new Set(visible.flatMap(flattenFrom).map(fromKey)));
     this.write("SELECT ");
     if (node.distinct) this.write("DISTINCT ");
     this.visitList(node.columns, ", ", false);
@@ -281,13 +283,22 @@ function resolveFroms(node: SelectNode, enclosing: Set<unknown> | undefined): Fr
   for (const j of node.joins) for (const f of flattenFrom(j.target)) joined.add(fromKey(f));
   let froms = [...found.entries()].filter(([k]) => !joined.has(k)).map(([, f]) => f);
   if (enclosing && froms.length > 1 || (enclosing && froms.length === 1 && node.froms.length === 0)) {
-    const uncorrelated = froms.filter((f) => !enclosing.has(fromKey(f)) || node.froms.includes(f));
+    const uncorrelated = froms.filter((f) => !correlates(node, f, enclosing));
     if (uncorrelated.length > 0 || node.joins.length > 0) froms = uncorrelated;
   }
   if (froms.length === 0 && node.joins.length > 0) {
     throw new ArgumentError("join() needs something to join from: select an entity or column of the left side first, or use selectFrom().");
   }
   return froms;
+}
+
+/** Whether a subquery leaves `f` to its enclosing query: auto-correlation, narrowed by correlate() / correlateExcept(). */
+function correlates(node: SelectNode, f: FromNode, enclosing: Set<unknown>): boolean {
+  const key = fromKey(f);
+  if (!enclosing.has(key) || node.froms.includes(f)) return false;
+  if (node.correlate) return node.correlate.some((c) => fromKey(c) === key);
+  if (node.correlateExcept) return !node.correlateExcept.some((c) => fromKey(c) === key);
+  return true;
 }
 
 /** Which FROM a join hangs on: its explicit left, else the FROM that its ON clause refers to, else the first. */

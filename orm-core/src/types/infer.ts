@@ -6,8 +6,9 @@ import type { ColumnSpec } from "../schema/column";
 import type { RelationshipSpec } from "../orm/relationship";
 import type { InstrumentedAttribute, RelationshipAttribute } from "../orm/mapper";
 import type { TableObject } from "../schema/table";
+import type { ColumnPropertyAttribute, ColumnPropertySpec } from "../orm/column-property";
 
-export type AttributeSpec = ColumnSpec<any, any> | RelationshipSpec<any>;
+export type AttributeSpec = ColumnSpec<any, any> | RelationshipSpec<any> | ColumnPropertySpec<any>;
 export type Attributes = Record<string, AttributeSpec>;
 
 /** A column's instance type: T when NOT NULL (primary key or nullable: false), else T | null. */
@@ -21,18 +22,24 @@ export type RelationshipValue<S> = S extends RelationshipSpec<infer R> ? (R exte
 /** The instrumented collection behind a relationship array. */
 export type Collection<T> = T[] & { remove(item: T): void; clear(): void };
 
+/** Attribute keys that are columnProperty(): read-only on instances, not accepted by the constructor. */
+type ComputedKeys<A extends Attributes> = { [K in keyof A]: A[K] extends ColumnPropertySpec<any> ? K : never }[keyof A];
+
 export type InstanceOf<A extends Attributes> = {
-  -readonly [K in keyof A]: A[K] extends ColumnSpec<any, any> ? ColumnValue<A[K]> : RelationshipValue<A[K]>;
+  -readonly [K in Exclude<keyof A, ComputedKeys<A>>]: A[K] extends ColumnSpec<any, any> ? ColumnValue<A[K]> : RelationshipValue<A[K]>;
+} & {
+  readonly [K in ComputedKeys<A>]: A[K] extends ColumnPropertySpec<infer T> ? T : never;
 };
 
 export type ClassAttributes<A extends Attributes> = {
   readonly [K in keyof A]: A[K] extends ColumnSpec<infer T, infer NN>
     ? InstrumentedAttribute<[NN] extends [true] ? T : T | null>
-    : A[K] extends RelationshipSpec<infer R> ? RelationshipAttribute<R> : never;
+    : A[K] extends RelationshipSpec<infer R> ? RelationshipAttribute<R>
+    : A[K] extends ColumnPropertySpec<infer T> ? ColumnPropertyAttribute<T> : never;
 };
 
-/** What `new User({...})` accepts: any subset of the attributes. */
-export type InitOf<A extends Attributes> = Partial<InstanceOf<A>>;
+/** What `new User({...})` accepts: any subset of the attributes (column properties are computed, not given). */
+export type InitOf<A extends Attributes> = Partial<Omit<InstanceOf<A>, ComputedKeys<A>>>;
 
 export interface ModelStatics {
   /** The mapped table. */
