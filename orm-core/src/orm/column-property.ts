@@ -47,7 +47,7 @@ export interface ColumnPropertySpec<T = unknown> {
  * naming the class itself there is a circular reference to TypeScript.
  * @example
  *   fullName: columnProperty<string>((cls) => cls.first.concat(" ").concat(cls.last)),
- *   postCount: columnProperty((cls) => select(func.count(Post.id)).where(Post.user_id.eq(cls.id)).correlateExcept(Post).scalarSubquery()),
+ *   postCount: columnProperty((cls) => select(func.count(Post.id)).where(Post.user_id.eq(cls.id)).scalarSubquery()),
  *   bio: columnProperty<string>((cls) => cls.about.concat("!"), { deferred: true }),
  */
 export function columnProperty<T>(expression: (cls: any) => ColumnElement<T> | Select<[T]>, options: ColumnPropertyOptions = {}): ColumnPropertySpec<T> {
@@ -75,6 +75,7 @@ export class ColumnPropertyAttribute<T = unknown> extends ColumnElement<T> {
 /** A configured column property of one mapper. */
 export class ColumnExpressionProp {
   private resolved: ExprNode | undefined;
+  private own: ExprNode | undefined;
   private attr: ColumnPropertyAttribute | undefined;
   /** Labelled select-list columns, per FROM (the table, or an alias of it). */
   private readonly columns = new WeakMap<object, ExprNode>();
@@ -103,8 +104,14 @@ export class ColumnExpressionProp {
     if (node.kind === "label") node = node.element; // labelled with the attribute key where selected
     return (this.resolved = node);
   }
-  /** The expression through `from` (the table itself, or an alias such as aliased(User) or a joined load's). */
-  expressionFor(from: TableNode | AliasNode): ExprNode { return adaptToFrom(this.node, this.mapper.table, from); }
+  /**
+   * The expression through `from` (the table itself, or an alias such as aliased(User) or a joined
+   * load's). Its subqueries correlate with `from` alone unless they say otherwise (see correlateTo).
+   */
+  expressionFor(from: TableNode | AliasNode): ExprNode {
+    if (from === this.mapper.table.node) return (this.own ??= correlateTo(this.node, from));
+    return correlateTo(adaptToFrom(this.node, this.mapper.table, from), from);
+  }
   /** The select-list column: the expression through `from`, labelled with the attribute key. */
   columnFor(from: TableNode | AliasNode): ExprNode {
     let col = this.columns.get(from);
@@ -116,7 +123,7 @@ export class ColumnExpressionProp {
     return col;
   }
   /** The class-level attribute. */
-  get attribute(): ColumnPropertyAttribute { return (this.attr ??= new ColumnPropertyAttribute(this.mapper, this.key, this.node)); }
+  get attribute(): ColumnPropertyAttribute { return (this.attr ??= new ColumnPropertyAttribute(this.mapper, this.key, this.expressionFor(this.mapper.table.node))); }
   attributeFor(from: TableNode | AliasNode): ColumnPropertyAttribute {
     return from === this.mapper.table.node ? this.attribute : new ColumnPropertyAttribute(this.mapper, this.key, this.expressionFor(from));
   }
@@ -125,6 +132,26 @@ export class ColumnExpressionProp {
     if (raw === null || raw === undefined) return null;
     const r = this.node.type.result;
     return r ? r(raw) : raw;
+  }
+}
+
+/**
+ * Subqueries of a column property are about the entity's row: they correlate with its table (or
+ * alias) and nothing else, so `posts` stays in a count's own FROM even when the enclosing query
+ * selects or joins posts. SQLAlchemy auto-correlates with every enclosing table and documents
+ * `correlate_except()` as the cure; explicit correlate() / correlateExcept() are kept as written.
+ */
+function correlateTo(node: ExprNode, from: TableNode | AliasNode): ExprNode {
+  switch (node.kind) {
+    case "scalar_subquery": case "exists":
+      if (node.select.correlate || node.select.correlateExcept) return node;
+      return { ...node, select: { ...node.select, correlate: [from] } };
+    case "binary": return (node.right as { kind: string }).kind === "select" ? { ...node, left: correlateTo(node.left, from) } : { ...node, left: correlateTo(node.left, from), right: correlateTo(node.right, from) };
+    case "unary": case "grouping": case "label": case "cast": return { ...node, element: correlateTo(node.element, from) } as ExprNode;
+    case "clauselist": return { ...node, clauses: node.clauses.map((c) => correlateTo(c, from)) };
+    case "function": return { ...node, args: node.args.map((c) => correlateTo(c, from)) };
+    case "case": return { ...node, whens: node.whens.map(([w, t]) => [correlateTo(w, from), correlateTo(t, from)] as const), ...(node.else ? { else: correlateTo(node.else, from) } : {}) };
+    default: return node;
   }
 }
 

@@ -195,7 +195,7 @@ export class Mapper {
         if (this.hybrids.has(key)) return ((this.cls as any)[key] as ColumnElement)?.node;
         return this.columnExpressions?.get(key)?.expressionFor(from);
       },
-      keys: () => [...this.columnPropByKey.keys(), ...this.hybrids, ...(this.columnExpressions?.keys() ?? [])],
+      keys: () => [...this.columnPropByKey.keys(), ...this.hybrids],
     };
   }
   private aliases = new Map<unknown, AliasedClass>();

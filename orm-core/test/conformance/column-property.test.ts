@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import {
-  declarativeBase, mapped, Column, Integer, String, Text, ForeignKey, relationship, columnProperty, createEngine, sessionmaker, select, func,
+  declarativeBase, mapped, Column, Integer, String, Text, ForeignKey, relationship, columnProperty, createEngine, sessionmaker, select, update, func,
   joinedload, selectinload, undefer, defer, loadOnly, inspect, InvalidRequestError, ArgumentError, AliasedClass, ColumnPropertyAttribute,
   type ColumnElement,
 } from "../../src/index";
@@ -21,8 +21,7 @@ function model() {
     last: Column(String(50)),
     about: Column(Text),
     fullName: columnProperty<string | null>((cls) => cls.first.concat(" ").concat(cls.last)),
-    // correlateExcept(Post): the subquery counts all posts even when the enclosing query has posts in FROM.
-    postCount: columnProperty((cls) => select(func.count(Post.id)).where(Post.user_id.eq(cls.id)).correlateExcept(Post).scalarSubquery()),
+    postCount: columnProperty((cls) => select(func.count(Post.id)).where(Post.user_id.eq(cls.id)).scalarSubquery()),
     aboutLength: columnProperty((cls) => func.length(cls.about), { deferred: true }),
     posts: relationship<Post[]>("Post", { backPopulates: "author", orderBy: "id" }),
   }) {}
@@ -97,6 +96,12 @@ test("a correlated count stays correct when the query itself joins the counted t
     assert.deepEqual(users.map((u) => [u.first, u.postCount]), [["Ada", 2]]);
   });
   assert.match(q!.sql, /\(SELECT count\(posts\.id\) FROM posts WHERE posts\.user_id = users\.id\) AS "postCount" FROM users JOIN posts ON/);
+  // In where() of a query FROM posts: the subquery correlates with the joined users only, never with posts
+  // (SQLAlchemy would correlate both and needs correlate_except(Post) in the definition).
+  const [viaJoin] = expectStatementCount(m.engine, 1, () => {
+    assert.deepEqual(s.scalars(select(m.Post).join(m.Post.author).where(m.User.postCount.ge(2)).orderBy(m.Post.id)).all().map((p) => p.title), ["Notes", "On Bernoulli"]);
+  });
+  assert.match(viaJoin!.sql, / FROM posts JOIN users ON posts\.user_id = users\.id WHERE \(SELECT count\(posts\.id\) FROM posts WHERE posts\.user_id = users\.id\) >= \?/);
   // New posts show up in a fresh load (a new session: no stale identity map).
   const w = m.Session();
   w.add(new m.Post({ title: "Margin", user_id: 2 }));
@@ -182,6 +187,20 @@ test("flush never writes a column property; the object's INSERT or UPDATE expire
   assert.deepEqual(m.Session().execute(select(m.User.fullName).where(m.User.first.eq("Barbara"))).scalars().all(), ["Barbara L."]);
 });
 
+test("a bulk UPDATE expires the column properties of the objects it changed in the session", () => {
+  const m = model();
+  const s = m.Session();
+  const ada = s.get(m.User, 1)!;
+  const grace = s.get(m.User, 3)!;
+  assert.equal(ada.fullName, "Ada Lovelace");
+  s.execute(update(m.User).where(m.User.fullName.eq("Ada Lovelace")).values({ last: "King" })); // judged in JS ("evaluate")
+  assert.equal(ada.last, "King");
+  const [q] = expectStatementCount(m.engine, 1, () => assert.equal(ada.fullName, "Ada King"));
+  assert.equal(q!.sql, 'SELECT users."first" || ? || users."last" AS "fullName" FROM users WHERE users.id = ?');
+  expectStatementCount(m.engine, 0, () => assert.equal(grace.fullName, "Grace Hopper")); // not matched: untouched
+  assert.throws(() => update(m.User).values({ fullName: "x" }), /User has no column attribute "fullName". Its columns are id, first, last, about\./);
+});
+
 test("assigning to a column property raises a clear error and changes nothing", () => {
   const m = model();
   const s = m.Session();
@@ -206,7 +225,7 @@ test("joinedload: the joined entity's column properties come through the join's 
       ["Notes", 5, "Ada Lovelace", 2], ["On Bernoulli", 12, "Ada Lovelace", 2], ["COBOL", 5, "Grace Hopper", 1],
     ]);
   });
-  // The outer query selects FROM posts; correlateExcept(Post) keeps the count's own FROM posts.
+  // The outer query selects FROM posts: the count correlates with the author's alias only and keeps its own FROM posts.
   assert.match(q!.sql, /users_(\d+)\."first" \|\| \? \|\| users_\1\."last" AS "fullName", \(SELECT count\(posts\.id\) FROM posts WHERE posts\.user_id = users_\1\.id\) AS "postCount" FROM posts LEFT OUTER JOIN users AS users_\1/);
   const s2 = m.Session();
   const [q2] = expectStatementCount(m.engine, 1, () => {
