@@ -403,7 +403,7 @@ function dedupeKeys(keys: string[]): string[] {
  */
 interface CachedQuery {
   readonly sql: string; readonly slot: EntitySlot; readonly extraStart: number;
-  /** Parameters of the select list (column properties' bound values), ahead of the key values; usually none. */
+  /** Parameters before the WHERE (column properties' bound values), ahead of the key values; usually none. */
   readonly lead?: readonly unknown[];
 }
 const queryCache = new WeakMap<object, Map<string, CachedQuery>>();
@@ -416,7 +416,8 @@ function cachedQuery(owner: object, key: string, build: () => Select<any>): Cach
     const slot = planned.slots[0] as EntitySlot;
     const extra = planned.slots[1] as ColumnSlot | undefined;
     const compiled = SqlCompiler.compile(planned.node);
-    const lead = compiled.parameters.length ? SqlCompiler.compile({ ...planned.node, where: [], orderBy: [], joins: [] }).parameters : [];
+    // Bound values written before the WHERE (select list, joins) go ahead of the key values.
+    const lead = compiled.parameters.length ? SqlCompiler.compile({ ...planned.node, where: [], orderBy: [] }).parameters : [];
     q = { sql: compiled.sql, slot, extraStart: extra ? extra.index : -1, ...(lead.length ? { lead } : {}) };
     m.set(key, q);
   }
