@@ -34,6 +34,8 @@ export { InstrumentedAttribute, RelationshipAttribute, AliasedClass } from "./or
 export { Session, sessionmaker, SessionTransaction, NestedTransaction, type SessionOptions, type SessionMaker } from "./orm/session";
 export { joinedload, selectinload, lazyload, raiseload, noload, containsEager, LoaderOption, loadOnly, defer, undefer, undeferGroup, ColumnLoaderOption } from "./orm/strategy-options";
 export { hybridProperty, validates } from "./orm/hybrid";
+export { checkHybrids, assertHybridsAgree, HybridMismatchError, type HybridMismatch, type CheckHybridsOptions } from "./orm/hybrid-check";
+export { columnProperty, ColumnPropertyAttribute, type ColumnPropertySpec, type ColumnPropertyOptions } from "./orm/column-property";
 export { inspect } from "./orm/inspect";
 export { asCollection } from "./orm/collections";
 export { WriteOnlyCollection, DynamicCollection } from "./orm/writeonly";

@@ -16,6 +16,7 @@ import { AssociationProxyAttribute, instrumentProxy, isAssociationProxySpec } fr
 import { InstrumentedAttribute, Mapper, RelationshipAttribute, mapperOf, setMapper } from "../orm/mapper";
 import { initInstance, instrumentClass } from "../orm/attributes";
 import { applyClassDecorations } from "../orm/hybrid";
+import { installColumnProperties, isColumnPropertySpec } from "../orm/column-property";
 import type { Attributes, InheritedClass, ModelClass } from "../types/infer";
 import { configureRegistry } from "./configure";
 
@@ -250,6 +251,7 @@ export function mapped<C extends abstract new (...args: any) => any>(cls: C, _co
   Object.defineProperty(cls, fromElement, { value: () => mapper.baseNode });
   Object.defineProperty(cls, tableTarget, { value: () => mapper.tableTarget() });
   instrumentClass(base.prototype, mapper);
+  installColumnProperties(cls, base.prototype, mapper, info.attrs);
   // Decorator metadata reaches the class only after class decorators ran: read it from the context.
   applyClassDecorations(cls, mapper, (_context?.metadata ?? (cls as any)[(Symbol as any).metadata]) as Record<symbol, unknown> | undefined);
   info.registry.register(mapper);
@@ -262,7 +264,9 @@ function columnItems(where: string, attributes: Attributes): [string, TableItem]
   const items: [string, TableItem][] = [];
   for (const [key, spec] of Object.entries(attributes)) {
     if (isColumnSpec(spec)) items.push([key, spec]);
-    else if (!isRelationshipSpec(spec) && !isAssociationProxySpec(spec)) throw new ArgumentError(`${where}: attribute ${JSON.stringify(key)} must be Column(...), relationship(...) or associationProxy(...), got ${describe(spec)}.`);
+    else if (!isRelationshipSpec(spec) && !isAssociationProxySpec(spec) && !isColumnPropertySpec(spec)) {
+      throw new ArgumentError(`${where}: attribute ${JSON.stringify(key)} must be Column(...), relationship(...), columnProperty(...) or associationProxy(...), got ${describe(spec)}.`);
+    }
   }
   return items;
 }

@@ -19,6 +19,7 @@ import type { Connection } from "../engine/engine";
 import { stateOf, type InstanceState } from "./instance-state";
 import { mapperOf, type Mapper } from "./mapper";
 import { instanceFromRow } from "./loading";
+import { expireColumnExpressions } from "./column-property";
 import { compileEvaluator, truth, UnevaluatableError, type Evaluator } from "./evaluator";
 import type { Session } from "./session";
 
@@ -220,6 +221,7 @@ function applySet(st: InstanceState, stmt: Update, mapper: Mapper, evals: Map<st
   }
   for (const [key, v] of values) { st.dict[key] = v; delete st.committed[key]; }
   if (expire.length) st.expireKeys(expire);
+  if (mapper.columnExpressions) expireColumnExpressions(st); // computed from what just changed
 }
 
 function markDeleted(session: Session, st: InstanceState): void {

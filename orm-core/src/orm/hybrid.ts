@@ -59,9 +59,16 @@ export function validates(...keys: string[]) {
   };
 }
 
+const hybridsByMapper = new WeakMap<Mapper, readonly HybridInfo[]>();
+/** The hybrid properties of a mapper, in declaration order, and whether each has a SQL expression. */
+export function hybridsOf(mapper: Mapper): { readonly name: string; readonly hasExpression: boolean }[] {
+  return (hybridsByMapper.get(mapper) ?? []).map((h) => ({ name: h.name, hasExpression: h.expression !== undefined }));
+}
+
 /** Called by @mapped: class-level hybrid expressions and validators. */
 export function applyClassDecorations(cls: Function, mapper: Mapper, md: Record<symbol, unknown> | undefined): void {
   if (!md) return;
+  if (md[hybridsKey]) hybridsByMapper.set(mapper, md[hybridsKey] as HybridInfo[]);
   for (const h of (md[hybridsKey] as HybridInfo[] | undefined) ?? []) {
     mapper.hybrids.add(h.name);
     Object.defineProperty(cls, h.name, {

@@ -128,7 +128,7 @@ export function inspect(obj: object): InstanceInspection | Inspector {
     if (m) return m as never;
     throw new ArgumentError(`inspect() takes a mapped instance, got ${typeof obj}.`);
   }
-  const all = [...st.mapper.columnPropByKey.keys(), ...st.mapper.relationshipKeys];
+  const all = [...st.mapper.columnPropByKey.keys(), ...st.mapper.relationshipKeys, ...(st.mapper.columnExpressions?.keys() ?? [])];
   return {
     transient: st.transient,
     pending: st.pending,

@@ -20,6 +20,7 @@ import { NO_VALUE, setLoaded } from "./attributes";
 import { quiet, type InstrumentedList } from "./collections";
 import { isWriteOnly } from "./writeonly";
 import type { Session } from "./session";
+import { columnExpressionsToReload, loadedColumnExpressions, populateColumnExpressions, type ColumnExpressionProp } from "./column-property";
 
 /** Largest IN list per selectin query (SQLite's default variable limit is far higher; keeps statements cacheable). */
 const IN_CHUNK = 500;
@@ -31,6 +32,8 @@ interface EntitySlot {
   at?: readonly number[];
   /** An inheritance hierarchy's base: each row's discriminator picks the class and its columns. */
   poly?: PolyHydration;
+  /** Column properties loaded with the entity, from `exprStart` in the row (absent when none). */
+  exprs?: readonly ColumnExpressionProp[]; exprStart?: number;
 }
 /** Per class of a polymorphic query: where each of its column properties is in the row. */
 interface PolyHydration {
@@ -41,7 +44,7 @@ interface PolyHydration {
 interface ColumnSlot { kind: "column"; index: number; node: ExprNode }
 type Slot = EntitySlot | ColumnSlot;
 /** A joined eager load: the alias and column range in the row, and nested joined loads. */
-interface JoinedLoad { rel: RelationshipProperty; from: TableNode | AliasNode; start: number; joined: JoinedLoad[]; selectin: PathLoad[] }
+interface JoinedLoad { rel: RelationshipProperty; from: TableNode | AliasNode; start: number; joined: JoinedLoad[]; selectin: PathLoad[]; exprs?: readonly ColumnExpressionProp[]; exprStart?: number }
 /** A relationship to load after the main query, with what to load beneath it. */
 interface PathLoad { rel: RelationshipProperty; strategy: LazyStrategy; children: Map<RelationshipProperty, LazyStrategy | PathTree> }
 type PathTree = { strategy: LazyStrategy; children: Map<RelationshipProperty, PathTree> };
@@ -105,6 +108,7 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
         slot = { kind: "entity", mapper, from: col.from, start, joined: [], selectin: [], ...(props ? { props, at: props.map((_, j) => start + j) } : {}) };
         columns.push(...(props ? props.map((i) => col.columns[i]!) : col.columns));
       }
+      if (mapper.columnExpressions) addColumnExpressions(slot, loadedColumnExpressions(mapper, stmt.loaderOptions), col.from === mapper.baseNode ? mapper.table.node : col.from, columns);
       const plan = (m: Mapper, from: TableNode | AliasNode, opts: Map<RelationshipProperty, PathTree> | undefined, into: { joined: JoinedLoad[]; selectin: PathLoad[] }, depth: number, outer: boolean) => {
         for (const rel of m.relationshipList) {
           const opt = opts?.get(rel);
@@ -123,6 +127,7 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
             }
             const jl: JoinedLoad = { rel, from: rel.target.table.node, start: columns.length, joined: [], selectin: [] };
             columns.push(...rel.target.columnProps.map((p) => p.column.node));
+            if (rel.target.columnExpressions) addColumnExpressions(jl, loadedColumnExpressions(rel.target, []), rel.target.table.node, columns);
             if (rel.uselist) hasJoinedCollections = true;
             into.joined.push(jl);
             plan(rel.target, rel.target.table.node, opt?.children, jl, depth + 1, true);
@@ -138,6 +143,7 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
             }
             const jl: JoinedLoad = { rel, from: targetAlias, start: columns.length, joined: [], selectin: [] };
             columns.push(...rel.target.columnProps.map((p) => p.column.through(targetAlias)));
+            if (rel.target.columnExpressions) addColumnExpressions(jl, loadedColumnExpressions(rel.target, []), targetAlias, columns);
             for (const ob of rel.orderBy) base.orderBy.includes(ob);
             into.joined.push(jl);
             plan(rel.target, targetAlias, opt?.children, jl, depth + 1, true);
@@ -208,6 +214,14 @@ function inheritJoinClause(m: Mapper, isOuter: boolean): JoinClause {
   return { target: m.table.node, on: conds.length === 1 ? conds[0]! : { kind: "clauselist", op: "AND", clauses: conds, type: Integer }, isOuter, left: m.baseNode };
 }
 
+/** Selects column properties after an entity's columns, labelled, through its FROM. */
+function addColumnExpressions(slot: EntitySlot | JoinedLoad, exprs: readonly ColumnExpressionProp[] | undefined, from: TableNode | AliasNode, columns: ExprNode[]): void {
+  if (!exprs) return;
+  slot.exprs = exprs;
+  slot.exprStart = columns.length;
+  for (const e of exprs) columns.push(e.columnFor(from));
+}
+
 function fromHasTable(f: FromNode, table: unknown): boolean {
   if (f.kind === "table") return f.table === table;
   if (f.kind === "join") return fromHasTable(f.left, table) || fromHasTable(f.right, table);
@@ -222,13 +236,14 @@ function loadedProps(mapper: Mapper, options: readonly unknown[]): number[] | un
   const opts = options.filter((o): o is ColumnLoaderOption => o instanceof ColumnLoaderOption && o.mapper === mapper);
   if (opts.length === 0 && mapper.deferredIndexes.length === 0) return undefined;
   const props = mapper.columnProps;
-  const indexOf = (key: string) => props.findIndex((p) => p.key === key);
+  // Keys of column properties (columnProperty) are not columns: column-property.ts picks those.
+  const indexes = (keys: readonly string[]) => keys.map((key) => props.findIndex((p) => p.key === key)).filter((i) => i >= 0);
   const deferred = new Set(mapper.deferredIndexes);
   let loaded = new Set(props.map((_, i) => i).filter((i) => !deferred.has(i)));
   for (const o of opts) {
-    if (o.kind === "loadOnly") loaded = new Set(o.keys.map(indexOf));
-    else if (o.kind === "defer") for (const k of o.keys) loaded.delete(indexOf(k));
-    else if (o.kind === "undefer") for (const k of o.keys) loaded.add(indexOf(k));
+    if (o.kind === "loadOnly") loaded = new Set(indexes(o.keys));
+    else if (o.kind === "defer") for (const i of indexes(o.keys)) loaded.delete(i);
+    else if (o.kind === "undefer") for (const i of indexes(o.keys)) loaded.add(i);
     else props.forEach((p, i) => { if (p.column.spec.options.deferredGroup === o.keys[0]) loaded.add(i); });
   }
   for (const i of mapper.pkIndexes) loaded.add(i);
@@ -350,8 +365,11 @@ function instanceFromPolymorphicRow(session: Session, slot: EntitySlot, row: rea
 
 /** The instance of an entity slot's columns in `row`. */
 function hydrateSlot(session: Session, slot: EntitySlot, row: readonly unknown[], populateExisting: boolean): object | null {
-  if (slot.poly) return instanceFromPolymorphicRow(session, slot, row, populateExisting);
-  return slot.props ? instanceFromPositions(session, slot.mapper, row, slot.props, slot.at!, populateExisting) : instanceFromRow(session, slot.mapper, row, slot.start, populateExisting);
+  const obj = slot.poly ? instanceFromPolymorphicRow(session, slot, row, populateExisting)
+    : slot.props ? instanceFromPositions(session, slot.mapper, row, slot.props, slot.at!, populateExisting)
+    : instanceFromRow(session, slot.mapper, row, slot.start, populateExisting);
+  if (slot.exprs !== undefined && obj !== null) populateColumnExpressions(obj, slot.exprs, row, slot.exprStart!, populateExisting);
+  return obj;
 }
 
 /** Runs an ORM select and returns its Result. */
@@ -439,6 +457,7 @@ function hydrateJoined(session: Session, parent: object, loads: JoinedLoad[], ro
   const pst = stateOf(parent)!;
   for (const jl of loads) {
     const child = instanceFromRow(session, jl.rel.target, row, jl.start, populateExisting);
+    if (jl.exprs !== undefined && child !== null) populateColumnExpressions(child, jl.exprs, row, jl.exprStart!, populateExisting);
     if (jl.rel.uselist) {
       let byKey = filled.get(pst);
       if (!byKey) filled.set(pst, (byKey = new Map()));
@@ -482,11 +501,11 @@ function dedupeKeys(keys: string[]): string[] {
  */
 interface CachedQuery {
   readonly sql: string; readonly slot: EntitySlot; readonly extraStart: number;
+  /** Parameters before the WHERE (column properties' bound values), ahead of the key values; usually none. */
+  readonly lead?: readonly unknown[];
   /** Values bound after the key values: a single-table subclass's identities (its discriminator filter). */
   readonly tail: readonly unknown[];
 }
-/** The parameters of a cached query: the key values, then its fixed ones. */
-function paramsOf(q: CachedQuery, keyParams: unknown[]): unknown[] { return q.tail.length ? keyParams.concat(q.tail) : keyParams; }
 const queryCache = new WeakMap<object, Map<string, CachedQuery>>();
 function cachedQuery(owner: object, key: string, build: () => Select<any>): CachedQuery {
   let m = queryCache.get(owner);
@@ -496,10 +515,21 @@ function cachedQuery(owner: object, key: string, build: () => Select<any>): Cach
     const planned = planSelect(build());
     const slot = planned.slots[0] as EntitySlot;
     const extra = planned.slots[1] as ColumnSlot | undefined;
-    q = { sql: SqlCompiler.compile(planned.node).sql, slot, extraStart: extra ? extra.index : -1, tail: planned.extraWhere.flatMap((w) => SqlCompiler.compile(w).parameters) };
+    const compiled = SqlCompiler.compile(planned.node);
+    // Bound values written before the WHERE (select list, joins) go ahead of the key values; the
+    // discriminator filter's after them.
+    const lead = compiled.parameters.length ? SqlCompiler.compile({ ...planned.node, where: [], orderBy: [] }).parameters : [];
+    const tail = planned.extraWhere.flatMap((w) => SqlCompiler.compile(w).parameters);
+    q = { sql: compiled.sql, slot, extraStart: extra ? extra.index : -1, ...(lead.length ? { lead } : {}), tail };
     m.set(key, q);
   }
   return q;
+}
+/** The parameters of a cached query for these key values. */
+/** The parameters of a cached query: its leading fixed values, the key values, then its trailing ones. */
+function paramsFor(q: CachedQuery, keys: unknown[]): unknown[] {
+  const withLead = q.lead ? [...q.lead, ...keys] : keys;
+  return q.tail.length ? withLead.concat(q.tail) : withLead;
 }
 function bindFor(col: ColumnNode, v: unknown): unknown {
   if (v === null || v === undefined) return null;
@@ -512,7 +542,7 @@ const DUMMY = 0;
 export function loadByIdentity(session: Session, mapper: Mapper, pk: readonly unknown[], populateExisting: boolean): object | null {
   const pkCols = mapper.primaryKeyProps.map((p) => p.column.node as ColumnNode);
   const q = cachedQuery(mapper, "get", () => entitySelect(mapper, pkCols.map((c) => ({ kind: "binary", op: "=", left: c, right: { kind: "bind", value: DUMMY, type: c.type }, type: Integer }) as ExprNode), []));
-  const rows = session.connection().execute({ sql: q.sql, parameters: paramsOf(q, pk.map((v, i) => bindFor(pkCols[i]!, v))) }).rows;
+  const rows = session.connection().execute({ sql: q.sql, parameters: paramsFor(q, pk.map((v, i) => bindFor(pkCols[i]!, v))) }).rows;
   return rows[0] ? hydrateSlot(session, q.slot, rows[0], populateExisting) : null;
 }
 
@@ -574,7 +604,7 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
       const chunk = values.slice(i, i + IN_CHUNK);
       const q = cachedQuery(rel, `m2o:${chunk.length}`, () => entitySelect(target, [inCondition(pkCols, chunk.map((k) => k.map(() => DUMMY)))], []));
       const params = chunk.flatMap((k) => k.map((v, j) => bindFor(pkCols[j]!, v)));
-      for (const row of session.connection().execute({ sql: q.sql, parameters: paramsOf(q, params) }).rows) hydrateSlot(session, q.slot, row, false);
+      for (const row of session.connection().execute({ sql: q.sql, parameters: paramsFor(q, params) }).rows) hydrateSlot(session, q.slot, row, false);
     }
     for (const [p, key] of byParent) {
       const child = key ? session.identityMap.get(key) ?? null : null;
@@ -601,7 +631,7 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
     const slot = q.slot;
     const extraStart = q.extraStart;
     const params = chunk.flatMap((k) => k.map((v, j) => bindFor(keyCols[j]!, v)));
-    const cursor = session.connection().execute({ sql: q.sql, parameters: paramsOf(q, params) });
+    const cursor = session.connection().execute({ sql: q.sql, parameters: paramsFor(q, params) });
     for (const row of cursor.rows) {
       const child = hydrateSlot(session, slot, row, false);
       if (!child) continue;
@@ -675,7 +705,10 @@ export function loadExpiredAttributes(st: InstanceState, also: readonly string[]
   const deferred = new Set(mapper.deferredIndexes.map((i) => mapper.columnProps[i]!.key));
   const wanted = mapper.columnProps.filter((p) => also.includes(p.key) || st.expired.has(p.key) || (st.allExpired && !deferred.has(p.key)) || (p.column.primaryKey && !(p.key in st.dict)));
   const pkWhere = mapper.primaryKeyProps.map((p) => ({ kind: "binary", op: "=", left: p.column.node, right: { kind: "bind", value: st.identity?.[mapper.primaryKeyProps.indexOf(p)] ?? st.dict[p.key] ?? pkFromKey(st, p.key), type: p.column.type }, type: Integer }) as ExprNode);
-  const node: SelectNode = { kind: "select", columns: wanted.map((p) => p.column.node), froms: [mapper.baseNode], joins: mapper.tables.length > 1 ? inheritanceJoins(mapper, false) : [], where: pkWhere, groupBy: [], having: [], orderBy: [], distinct: false };
+  const exprs = mapper.columnExpressions ? columnExpressionsToReload(st, also) : undefined;
+  const columns: ExprNode[] = wanted.map((p) => p.column.node);
+  if (exprs) for (const e of exprs) columns.push(e.columnFor(mapper.table.node));
+  const node: SelectNode = { kind: "select", columns, froms: [mapper.baseNode], joins: mapper.tables.length > 1 ? inheritanceJoins(mapper, false) : [], where: pkWhere, groupBy: [], having: [], orderBy: [], distinct: false };
   const cursor = session.connection().execute(SqlCompiler.compile(node));
   const row = cursor.rows[0];
   if (!row) {
@@ -686,6 +719,7 @@ export function loadExpiredAttributes(st: InstanceState, also: readonly string[]
     st.dict[p.key] = processValue(p.column.node, row[i]);
     delete st.committed[p.key];
   });
+  if (exprs) populateColumnExpressions(st.obj, exprs, row, wanted.length, true);
   st.allExpired = false;
   st.expired.clear();
 }

@@ -13,6 +13,7 @@ import { Integer } from "../schema/types";
 import type { RelationshipProperty } from "./relationship";
 import type { Registry } from "../mapping/declarative";
 import type { AssociationProxySpec } from "./association-proxy";
+import type { ColumnExpressionProp } from "./column-property";
 
 export interface ColumnProp { readonly key: string; readonly column: TableColumn }
 
@@ -120,6 +121,7 @@ export class AliasedClass {
       Object.defineProperty(this, prop.key, { value: new InstrumentedAttribute(mapper, prop.key, prop.column, prop.column.through(from)), enumerable: true });
     }
     for (const key of mapper.relationshipKeys) Object.defineProperty(this, key, { value: new RelationshipAttribute(mapper, key, from), enumerable: true });
+    if (mapper.columnExpressions) for (const [key, p] of mapper.columnExpressions) Object.defineProperty(this, key, { get: () => p.attributeFor(from), enumerable: true });
   }
   [clauseElement](): ExprNode { return this.mapper.entityNode(this.from, this); }
   [fromElement](): FromNode { return this.from; }
@@ -137,6 +139,8 @@ export class Mapper {
   readonly hybrids = new Set<string>();
   /** associationProxy() attributes, by key (set by @mapped). */
   readonly proxies = new Map<string, AssociationProxySpec>();
+  /** Column properties (columnProperty()) by key; undefined when the class has none (the common, fast case). */
+  columnExpressions: Map<string, ColumnExpressionProp> | undefined = undefined;
   /** The version counter column (versionIdCol): UPDATE and DELETE check it, UPDATE increments it. */
   versionProp: ColumnProp | undefined;
   private readonly entity: EntityNode;
@@ -282,7 +286,7 @@ export class Mapper {
         const prop = this.columnPropByKey.get(key);
         if (prop) return from === this.baseNode ? prop.column.node : prop.column.through(from);
         if (this.hybrids.has(key)) return ((this.cls as any)[key] as ColumnElement)?.node;
-        return undefined;
+        return this.columnExpressions?.get(key)?.expressionFor(from);
       },
       keys: () => [...this.columnPropByKey.keys(), ...this.hybrids],
     };

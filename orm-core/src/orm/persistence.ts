@@ -13,6 +13,7 @@ import { dispatchMapper, hasMapperListeners } from "../events/registry";
 import { valuesEqual } from "./instance-state";
 import type { Session } from "./session";
 import type { Mapper } from "./mapper";
+import { expireColumnExpressions } from "./column-property";
 
 /** [state, attribute key, had a value, old value] */
 export type UndoLog = [InstanceState, string, boolean, unknown][];
@@ -113,7 +114,10 @@ export class Persister {
     const res = this.conn.execute({ sql, parameters: params });
     if (autoPk) this.setValue(st, mapper.keyOfColumn(autoPk), res.lastrowid);
     if (mapper.hasServerDefaults) for (const prop of mapper.columnProps) if (prop.column.table === table && prop.column.serverDefault !== undefined && st.dict[prop.key] === undefined) st.expired.add(prop.key);
-    if (!multi || table === mapper.tables[mapper.tables.length - 1]) dispatchMapper(mapper, "after_insert", this.conn, st.obj);
+    if (!multi || table === mapper.tables[mapper.tables.length - 1]) {
+      if (mapper.columnExpressions) expireColumnExpressions(st);
+      dispatchMapper(mapper, "after_insert", this.conn, st.obj);
+    }
   }
 
   /** Joined-inheritance objects whose UPDATE ran in one of their tables (for after_update). */
@@ -139,7 +143,10 @@ export class Persister {
     // Versioned rows: the counter (in the base table) goes up when any of the object's tables changes.
     const version = first ? mapper.versionProp : undefined;
     if (cols.length === 0 && !(version && changedElsewhere)) {
-      if (last && (!multi || this.updatedParts.delete(st))) { if (multi) dispatchMapper(mapper, "after_update", this.conn, st.obj); }
+      if (last && multi && this.updatedParts.delete(st)) {
+        if (mapper.columnExpressions) expireColumnExpressions(st);
+        dispatchMapper(mapper, "after_update", this.conn, st.obj);
+      }
       return; // nothing changed here: no UPDATE
     }
     for (const prop of mapper.columnProps) {
@@ -168,8 +175,11 @@ export class Persister {
       `UPDATE ${quoteIdentifier(table.name)} SET ${cols.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${[...pkCols, ...(version ? [version.column] : [])].map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
     const res = this.conn.execute({ sql, parameters: params });
     if (res.rowcount !== 1) throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update 1 row(s); ${res.rowcount} were matched. ${version ? `The row was changed (its ${version.key} is no longer ${String(oldVersion)}) or deleted by someone else: refresh the object and apply the change again.` : "The row was deleted or its key changed elsewhere."}`);
-    if (last) { this.updatedParts.delete(st); dispatchMapper(mapper, "after_update", this.conn, st.obj); }
-    else this.updatedParts.add(st);
+    if (last) {
+      this.updatedParts.delete(st);
+      if (mapper.columnExpressions) expireColumnExpressions(st);
+      dispatchMapper(mapper, "after_update", this.conn, st.obj);
+    } else this.updatedParts.add(st);
   }
 
   /** The second UPDATE of a postUpdate relationship: just its key columns, by primary key. */

@@ -371,7 +371,7 @@ export class Session {
   expire(obj: object, attributeNames?: readonly string[]): void {
     const st = this.own(obj, "expire");
     if (attributeNames) {
-      for (const k of attributeNames) if (!st.mapper.columnPropByKey.has(k) && !st.mapper.relationships.has(k)) throw new ArgumentError(`expire(): ${st.mapper.name} has no attribute ${JSON.stringify(k)}.`);
+      for (const k of attributeNames) if (!st.mapper.columnPropByKey.has(k) && !st.mapper.relationships.has(k) && !st.mapper.columnExpressions?.has(k)) throw new ArgumentError(`expire(): ${st.mapper.name} has no attribute ${JSON.stringify(k)}.`);
       st.expireKeys(attributeNames);
     } else st.expireAll();
   }

@@ -8,6 +8,7 @@ import { ArgumentError } from "../errors/errors";
 import { describe } from "../sql/coerce";
 import { InstrumentedAttribute, RelationshipAttribute, mapperOf, type Mapper } from "./mapper";
 import type { LazyStrategy } from "./relationship";
+import { ColumnPropertyAttribute } from "./column-property";
 
 export interface LoaderStep { readonly attr: RelationshipAttribute; readonly strategy: LazyStrategy }
 
@@ -62,12 +63,13 @@ export class ColumnLoaderOption {
   constructor(readonly mapper: Mapper, readonly kind: "defer" | "undefer" | "loadOnly" | "undeferGroup", readonly keys: readonly string[]) {}
   get [ormKind](): "LoaderOption" { return "LoaderOption"; }
 }
+/** Column attributes (and columnProperty attributes: their loading is picked the same way). */
 function columnAttrs(attrs: unknown[], name: string): { mapper: Mapper; keys: string[] } {
   if (attrs.length === 0) throw new ArgumentError(`${name}() needs at least one column attribute, e.g. ${name}(User.name).`);
   let mapper: Mapper | undefined;
   const keys: string[] = [];
   for (const a of attrs) {
-    if (!(a instanceof InstrumentedAttribute)) throw new ArgumentError(`${name}() takes column attributes such as User.name, got ${describe(a)}.`);
+    if (!(a instanceof InstrumentedAttribute) && !(a instanceof ColumnPropertyAttribute)) throw new ArgumentError(`${name}() takes column attributes such as User.name, got ${describe(a)}.`);
     if (mapper && a.mapper !== mapper) throw new ArgumentError(`${name}(): all attributes must belong to one class (${mapper.name} and ${a.mapper.name} given).`);
     mapper = a.mapper;
     keys.push(a.key);
@@ -79,7 +81,7 @@ export function loadOnly(...attrs: unknown[]): ColumnLoaderOption { const { mapp
 /** Don't load these columns now; they load when first read. */
 export function defer(...attrs: unknown[]): ColumnLoaderOption {
   const { mapper, keys } = columnAttrs(attrs, "defer");
-  for (const k of keys) if (mapper.columnPropByKey.get(k)!.column.primaryKey) throw new ArgumentError(`defer(${mapper.name}.${k}): a primary key column can't be deferred.`);
+  for (const k of keys) if (mapper.columnPropByKey.get(k)?.column.primaryKey) throw new ArgumentError(`defer(${mapper.name}.${k}): a primary key column can't be deferred.`);
   return new ColumnLoaderOption(mapper, "defer", keys);
 }
 /** Load these deferred columns now, with the query. */

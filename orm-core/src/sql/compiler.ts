@@ -50,7 +50,7 @@ export class SqlCompiler {
   private sql = "";
   private readonly params: unknown[] = [];
   /** FROMs of the enclosing selects, for correlating subqueries. */
-  private enclosing: Set<unknown>[] = [];
+  private enclosing: Enclosing[] = [];
 
   static compile(node: AnyNode): CompiledQuery {
     const c = new SqlCompiler();
@@ -180,7 +180,9 @@ export class SqlCompiler {
   private visitSelect(node: SelectNode, nested: boolean): void {
     if (node.columns.length === 0) throw new ArgumentError("This select() has no columns: pass a mapped class, columns or expressions, e.g. select(User) or select(User.name).");
     const froms = resolveFroms(node, this.enclosing[this.enclosing.length - 1]);
-    this.enclosing.push(new Set(froms.flatMap(flattenFrom).map(fromKey)));
+    // A subquery correlates with every FROM of this select, joined ones included (as SQLAlchemy's).
+    const roots = new Set(froms.flatMap(flattenFrom).map(fromKey));
+    this.enclosing.push({ roots, all: node.joins.length ? new Set([...roots, ...node.joins.flatMap((j) => flattenFrom(j.target)).map(fromKey)]) : roots });
     this.write("SELECT ");
     if (node.distinct) this.write("DISTINCT ");
     this.visitList(node.columns, ", ", false);
@@ -283,7 +285,10 @@ export function collectFroms(node: ExprNode | undefined, out: Map<unknown, FromN
  * tables that are the target of a join are rendered inside that join; in a
  * subquery, tables of the enclosing query are correlated (left out).
  */
-function resolveFroms(node: SelectNode, enclosing: Set<unknown> | undefined): FromNode[] {
+/** What a subquery may correlate with: the enclosing select's own FROMs, and those plus its joined ones. */
+interface Enclosing { readonly roots: Set<unknown>; readonly all: Set<unknown> }
+
+function resolveFroms(node: SelectNode, enclosing: Enclosing | undefined): FromNode[] {
   const found = new Map<unknown, FromNode>();
   for (const f of node.froms) found.set(fromKey(f), f);
   for (const list of [node.columns, node.where, node.groupBy, node.having, node.orderBy]) for (const n of list) collectFroms(n, found);
@@ -291,13 +296,25 @@ function resolveFroms(node: SelectNode, enclosing: Set<unknown> | undefined): Fr
   for (const j of node.joins) for (const f of flattenFrom(j.target)) joined.add(fromKey(f));
   let froms = [...found.entries()].filter(([k]) => !joined.has(k)).map(([, f]) => f);
   if (enclosing && froms.length > 1 || (enclosing && froms.length === 1 && node.froms.length === 0)) {
-    const uncorrelated = froms.filter((f) => !enclosing.has(fromKey(f)) || node.froms.includes(f));
+    let uncorrelated = froms.filter((f) => !correlates(node, f, enclosing.all));
+    // Correlating everything would leave no FROM (SQLAlchemy raises there): correlate the enclosing
+    // select's own FROMs only, as before joined ones counted, else nothing.
+    if (uncorrelated.length === 0 && node.joins.length === 0 && enclosing.all !== enclosing.roots) uncorrelated = froms.filter((f) => !correlates(node, f, enclosing.roots));
     if (uncorrelated.length > 0 || node.joins.length > 0) froms = uncorrelated;
   }
   if (froms.length === 0 && node.joins.length > 0) {
     throw new ArgumentError("join() needs something to join from: select an entity or column of the left side first, or use selectFrom().");
   }
   return froms;
+}
+
+/** Whether a subquery leaves `f` to its enclosing query: auto-correlation, narrowed by correlate() / correlateExcept(). */
+function correlates(node: SelectNode, f: FromNode, enclosing: Set<unknown>): boolean {
+  const key = fromKey(f);
+  if (!enclosing.has(key) || node.froms.includes(f)) return false;
+  if (node.correlate) return node.correlate.some((c) => fromKey(c) === key);
+  if (node.correlateExcept) return !node.correlateExcept.some((c) => fromKey(c) === key);
+  return true;
 }
 
 /** Which FROM a join hangs on: its explicit left, else the FROM that its ON clause refers to, else the first. */

@@ -58,6 +58,9 @@ export interface SelectNode {
   readonly distinct: boolean;
   /** A compound (UNION ...) is not supported yet; kept out of the type on purpose. */
   readonly forUpdate?: boolean;
+  /** As a subquery: correlate only these enclosing FROMs (`correlate()`), or all but these (`correlateExcept()`). */
+  readonly correlate?: readonly FromNode[];
+  readonly correlateExcept?: readonly FromNode[];
 }
 
 export interface InsertNode {

@@ -154,9 +154,28 @@ export class Select<R extends readonly unknown[] = unknown[]> {
     return this.with({}, { executionOptions: { ...this.state.executionOptions, ...opts } });
   }
 
+  /**
+   * As a subquery, correlate only these FROMs with the enclosing query (the others stay in its own FROM).
+   * @example select(func.count(Post.id)).where(Post.user_id.eq(User.id)).correlate(User).scalarSubquery()
+   */
+  correlate(...froms: unknown[]): Select<R> {
+    return this.with({ correlate: [...(this.state.node.correlate ?? []), ...froms.map((f) => fromOf(f, "correlate()"))] });
+  }
+  /**
+   * As a subquery, correlate every enclosing FROM except these: `posts` stays in the subquery's own FROM
+   * even when the enclosing query also selects or joins posts.
+   * @example select(func.count(Post.id)).where(Post.user_id.eq(User.id)).correlateExcept(Post).scalarSubquery()
+   */
+  correlateExcept(...froms: unknown[]): Select<R> {
+    return this.with({ correlateExcept: [...(this.state.node.correlateExcept ?? []), ...froms.map((f) => fromOf(f, "correlateExcept()"))] });
+  }
+
   /** A named subquery to select from or join: `const sq = select(...).subquery("sq"); sq.c.name`. */
   subquery(name?: string): Subquery { return new Subquery(this, name ?? `anon_${++anonCount}`); }
   /** `(SELECT ...)` as a value in another statement; correlates with the enclosing FROMs. */
+  // Non-generic first: a generic-only signature would take its type from the context (any) instead of R.
+  scalarSubquery(): ColumnElement<R[0]>;
+  scalarSubquery<T>(): ColumnElement<T>;
   scalarSubquery<T = R[0]>(): ColumnElement<T> {
     return new ColumnElement({ kind: "scalar_subquery", select: this.state.node, type: this.state.node.columns[0]?.type ?? Integer });
   }

@@ -8,8 +8,9 @@ import type { InstrumentedAttribute, RelationshipAttribute } from "../orm/mapper
 import type { TableObject } from "../schema/table";
 import type { WriteOnlyCollection } from "../orm/writeonly";
 import type { AssociationProxyAttribute, AssociationProxySpec, InferProxied } from "../orm/association-proxy";
+import type { ColumnPropertyAttribute, ColumnPropertySpec } from "../orm/column-property";
 
-export type AttributeSpec = ColumnSpec<any, any> | RelationshipSpec<any> | AssociationProxySpec<any, any, any>;
+export type AttributeSpec = ColumnSpec<any, any> | RelationshipSpec<any> | AssociationProxySpec<any, any, any> | ColumnPropertySpec<any>;
 export type Attributes = Record<string, AttributeSpec>;
 
 /** A column's instance type: T when NOT NULL (primary key or nullable: false), else T | null. */
@@ -47,25 +48,31 @@ export type ProxyValue<A, S> = S extends AssociationProxySpec<infer V, infer K, 
   ? (ProxyIsCollection<A, V, K> extends true ? ProxiedValue<A, V, K, Attr>[] : ProxiedValue<A, V, K, Attr> | null)
   : never;
 
+/** Attribute keys that are columnProperty(): read-only on instances, not accepted by the constructor. */
+type ComputedKeys<A extends Attributes> = { [K in keyof A]: A[K] extends ColumnPropertySpec<any> ? K : never }[keyof A];
+
 export type InstanceOf<A extends Attributes> = {
-  -readonly [K in keyof A]: A[K] extends ColumnSpec<any, any> ? ColumnValue<A[K]>
+  -readonly [K in Exclude<keyof A, ComputedKeys<A>>]: A[K] extends ColumnSpec<any, any> ? ColumnValue<A[K]>
     : A[K] extends AssociationProxySpec<any, any, any> ? ProxyValue<A, A[K]>
     : RelationshipValue<A[K]>;
+} & {
+  readonly [K in ComputedKeys<A>]: A[K] extends ColumnPropertySpec<infer T> ? T : never;
 };
 
 export type ClassAttributes<A extends Attributes> = {
   readonly [K in keyof A]: A[K] extends ColumnSpec<infer T, infer NN>
     ? InstrumentedAttribute<[NN] extends [true] ? T : T | null>
     : A[K] extends AssociationProxySpec<infer V, infer PK, infer Attr> ? AssociationProxyAttribute<ProxiedValue<A, V, PK, Attr>>
-    : A[K] extends RelationshipSpec<infer R> ? RelationshipAttribute<R> : never;
+    : A[K] extends RelationshipSpec<infer R> ? RelationshipAttribute<R>
+    : A[K] extends ColumnPropertySpec<infer T> ? ColumnPropertyAttribute<T> : never;
 };
 
 /**
  * What `new User({...})` accepts: any subset of the attributes; a write-only collection takes an
- * array of its items (allowed while the object is new).
+ * array of its items (allowed while the object is new); column properties are computed, not given.
  */
 export type InitOf<A extends Attributes> = {
-  [K in keyof A]?: A[K] extends RelationshipSpec<infer R> ? (R extends WriteOnlyCollection<infer T> ? readonly T[] : InstanceOf<A>[K]) : InstanceOf<A>[K];
+  [K in Exclude<keyof A, ComputedKeys<A>>]?: A[K] extends RelationshipSpec<infer R> ? (R extends WriteOnlyCollection<infer T> ? readonly T[] : InstanceOf<A>[K]) : InstanceOf<A>[K];
 };
 
 export interface ModelStatics {

@@ -5,7 +5,8 @@
  */
 import {
   declarativeBase, mapped, Column, Integer, String, DateTime, Boolean, Numeric, JSON, ForeignKey, relationship, select,
-  createEngine, sessionmaker, BigInteger, type ColumnElement, type InstrumentedAttribute, type RelationshipAttribute,
+  createEngine, sessionmaker, BigInteger, columnProperty, func, type ColumnElement, type InstrumentedAttribute, type RelationshipAttribute,
+  type ColumnPropertyAttribute,
 } from "../../src/index";
 
 type Equal<X, Y> = (<T>() => T extends X ? 1 : 2) extends (<T>() => T extends Y ? 1 : 2) ? true : false;
@@ -143,3 +144,36 @@ associationProxy<string[]>("tags", "name", { creator: (n: number) => new Tag({ n
 // @ts-expect-error contains() takes the proxied value type
 Author.tagNames.contains(5);
 void author; void article;
+
+// columnProperty(): read-only on instances, a ColumnPropertyAttribute (a ColumnElement) on the class.
+@mapped
+class Writer extends Base.model("writers", {
+  id: Column(Integer, { primaryKey: true }),
+  first: Column(String(20), { nullable: false }),
+  last: Column(String(20)),
+  fullName: columnProperty<string | null>((cls) => cls.first.concat(" ").concat(cls.last)),
+  bookCount: columnProperty((cls) => select(func.count(Book.id)).where(Book.author_id.eq(cls.id)).scalarSubquery()),
+}) {}
+@mapped
+class Book extends Base.model("books", {
+  id: Column(Integer, { primaryKey: true }),
+  author_id: Column(Integer, ForeignKey("authors.id")),
+}) {}
+declare const a: Writer;
+export type ColumnPropertyTests = [
+  Expect<Equal<Writer["fullName"], string | null>>,
+  Expect<Equal<Writer["bookCount"], number>>,
+  Expect<Equal<Writer["first"], string>>,
+  Expect<Equal<typeof Writer.bookCount, ColumnPropertyAttribute<number>>>,
+];
+const counts = session.execute(select(Writer.first, Writer.bookCount)).all();
+export type ColumnPropertyResultTests = [Expect<Equal<(typeof counts)[number][1], number>>];
+const byCount: ColumnElement<boolean> = Writer.bookCount.gt(2);
+void byCount;
+a.first = "x";
+// @ts-expect-error a column property is read-only
+a.bookCount = 3;
+// @ts-expect-error the constructor doesn't take column properties
+new Writer({ first: "x", fullName: "x y" });
+// @ts-expect-error the function must return a SQL expression
+columnProperty(() => 42);
