@@ -14,7 +14,8 @@ export interface SchemaResponse {
     location: SourceLocation | null;
     columns: { name: string; attribute: string | null; type: string; primaryKey: boolean; nullable: boolean; foreignKeys: string[] }[];
   }[];
-  classes: { name: string; table: string; location: SourceLocation | null }[];
+  /** `inherits`: Base.inherit's parent class (its table is `table` too for single-table inheritance). */
+  classes: { name: string; table: string; location: SourceLocation | null; inherits?: string }[];
   relationships: {
     owner: string; attribute: string; target: string;
     direction: "ONETOMANY" | "MANYTOONE" | "MANYTOMANY" | null;

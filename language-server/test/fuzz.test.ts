@@ -19,10 +19,10 @@ function rng(seed: number) {
   return () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
 }
 const sources = [
-  ...fs.readdirSync(path.join(FIXTURES, "good")).map((d) => path.join(FIXTURES, "good", d, "models.ts")),
+  ...fs.readdirSync(path.join(FIXTURES, "good")).flatMap((d) => fs.readdirSync(path.join(FIXTURES, "good", d)).filter((f) => f.endsWith(".ts")).map((f) => path.join(FIXTURES, "good", d, f))),
   ...fs.readdirSync(path.join(FIXTURES, "broken")).map((d) => path.join(FIXTURES, "broken", d, "models.ts")),
 ].map((f) => fs.readFileSync(f, "utf8"));
-const noise = ['"', "'", "(", ")", "{", "}", "[", "]", ",", ".", "@", "<", ">", "relationship(", "Column(", "ForeignKey(\"", "\n", "backPopulates: \"", "`", "//", "/*", "Base.model(", "Table(\"x\", ", "cascade: \"", "select(", "\u0000", "😀"];
+const noise = ['"', "'", "(", ")", "{", "}", "[", "]", ",", ".", "@", "<", ">", "relationship(", "Column(", "ForeignKey(\"", "\n", "backPopulates: \"", "`", "//", "/*", "Base.model(", "Base.inherit(Employee, ", "Table(\"x\", ", "cascade: \"", "select(", "\u0000", "😀"];
 
 test("3,000 truncated or mutated model files never make a capability throw", () => {
   const r = rng(42);

@@ -3,7 +3,7 @@
  * relationship / Column / ForeignKey / event call around a string literal.
  */
 import * as ts from "typescript";
-import { calleeName } from "../extract/find-models";
+import { baseCall, calleeName } from "../extract/find-models";
 
 export function nodeAt(sf: ts.SourceFile, offset: number): ts.Node | undefined {
   let found: ts.Node | undefined;
@@ -38,9 +38,9 @@ export type StringRole =
   | { kind: "event-name"; targetText: string }
   | { kind: "other" };
 
-/** The class declaration (by name) that encloses a node, when it extends Base.model(...). */
+/** The class declaration (by name) that encloses a node, when it extends Base.model(...) or Base.inherit(...). */
 export function enclosingModelClass(n: ts.Node): string | undefined {
-  for (let p: ts.Node | undefined = n; p; p = p.parent) if (ts.isClassDeclaration(p) && p.name) return p.name.text;
+  for (let p: ts.Node | undefined = n; p; p = p.parent) if (ts.isClassDeclaration(p) && p.name && baseCall(p)) return p.name.text;
   return undefined;
 }
 

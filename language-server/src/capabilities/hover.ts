@@ -5,6 +5,7 @@ import type { Analysis } from "../analysis";
 import type { TextDocumentLike } from "../workspace/documents";
 import { toRange } from "../convert";
 import { declarationUnder, namedBy, stringUnder } from "./resolve";
+import { inheritanceOf } from "../inheritance";
 
 export function hover(analysis: Analysis, doc: TextDocumentLike, offset: number): Hover | null {
   const decl = declarationUnder(analysis, doc.uri, offset);
@@ -22,7 +23,9 @@ export function hover(analysis: Analysis, doc: TextDocumentLike, offset: number)
     const cls = model.classes.find((c) => c.name === m![1]);
     const table = cls && findTable(model, cls.tableName);
     if (!cls || !table) return null;
-    return md(`**${cls.name}** → table \`${table.name}\`${cls.decorated ? "" : " (not mapped: add @mapped)"}\n\n\`\`\`sql\n${ddlForTableSpec(table)}\n\`\`\``);
+    const inh = inheritanceOf(model, cls);
+    const kind = inh ? ` (${inh.single ? "single" : "joined"}-table subclass of ${inh.parent})` : "";
+    return md(`**${cls.name}**${kind} → table \`${table.name}\`${cls.decorated ? "" : " (not mapped: add @mapped)"}\n\n\`\`\`sql\n${ddlForTableSpec(table)}\n\`\`\``);
   }
   m = /^table:(.+)$/.exec(subject);
   if (m) {

@@ -1,7 +1,8 @@
 /** What a string or name at an offset refers to, as a subject of the model (shared by definition, hover, rename). */
-import { subjects, type SubjectId } from "orm-core";
+import { findClass, subjects, type SubjectId } from "orm-core";
 import type { Analysis } from "../analysis";
 import { contains, type Span } from "../extract/spans";
+import { lineage } from "../inheritance";
 
 export interface Target { readonly subject: SubjectId; readonly span: Span }
 
@@ -21,8 +22,8 @@ export function namedBy(analysis: Analysis, str: { subject: SubjectId; value: st
       case "target": return subjects.cls(str.value);
       case "backPopulates": return rel ? subjects.attr(rel.target, str.value) : undefined;
       case "secondary": return subjects.table(str.value);
-      case "remoteSide": case "foreignKeys": return subjects.attr(owner, str.value);
-      case "orderBy": return rel ? subjects.attr(rel.target, str.value.trim().split(/\s+/)[0]!) : undefined;
+      case "remoteSide": case "foreignKeys": return attrSubject(analysis, owner, str.value);
+      case "orderBy": return rel ? attrSubject(analysis, rel.target, str.value.trim().split(/\s+/)[0]!) : undefined;
       default: return undefined;
     }
   }
@@ -32,12 +33,22 @@ export function namedBy(analysis: Analysis, str: { subject: SubjectId; value: st
     const table = model.tables.find((x) => x.name === t);
     const col = table?.columns.find((x) => x.name === c);
     if (!col) return undefined;
-    // A class column is defined at its attribute; a Table column at its name string.
-    const cls = model.classes.find((k) => k.tableName === t && k.decorated);
-    const mapping = cls?.columns.find((x) => x.column === c);
-    return cls && mapping ? subjects.attr(cls.name, mapping.attribute) : col.subject;
+    // A class column is defined at its attribute (in the class that declares it: a single-table
+    // subclass maps its parent's columns too); a Table column at its name string.
+    for (const cls of model.classes) {
+      const mapping = cls.decorated && cls.tableName === t ? cls.columns.find((x) => x.column === c) : undefined;
+      if (mapping && analysis.spans.has(subjects.attr(cls.name, mapping.attribute))) return subjects.attr(cls.name, mapping.attribute);
+    }
+    return col.subject;
   }
   return undefined;
+}
+
+/** An attribute of a class, at the class that declares it (a subclass's inherited attribute: its parent's). */
+function attrSubject(analysis: Analysis, cls: string, attr: string): SubjectId {
+  const spec = findClass(analysis.model, cls);
+  for (const c of spec ? lineage(analysis.model, spec) : []) if (analysis.spans.has(subjects.attr(c.name, attr))) return subjects.attr(c.name, attr);
+  return subjects.attr(cls, attr);
 }
 
 /** The model subject whose *name* is under the cursor (class name, attribute name, table name string). */

@@ -7,6 +7,7 @@ import type { Analysis } from "../analysis";
 import type { TextDocumentLike } from "../workspace/documents";
 import { toRange } from "../convert";
 import type { SchemaResponse, StatementsResponse } from "../protocol";
+import { inheritanceOf } from "../inheritance";
 
 type DocFor = (uri: string) => TextDocumentLike | undefined;
 
@@ -17,7 +18,9 @@ export function schema(analysis: Analysis, docFor: DocFor): SchemaResponse {
     return span && d ? { uri: span.uri, range: toRange(d, span) } : null;
   };
   const model = analysis.model;
-  const mappedBy = new Map(model.classes.filter((c) => c.decorated).map((c) => [c.tableName, c.name]));
+  // A table is mapped by the class that declares it: a single-table subclass shares its parent's.
+  const mappedBy = new Map<string, string>();
+  for (const c of model.classes) if (c.decorated && !inheritanceOf(model, c)?.single && !mappedBy.has(c.tableName)) mappedBy.set(c.tableName, c.name);
   return {
     tables: model.tables.map((t) => ({
       name: t.name,
@@ -29,7 +32,7 @@ export function schema(analysis: Analysis, docFor: DocFor): SchemaResponse {
         primaryKey: c.primaryKey, nullable: c.nullable, foreignKeys: c.foreignKeys.map((f) => f.target),
       })),
     })),
-    classes: model.classes.filter((c) => c.decorated).map((c) => ({ name: c.name, table: c.tableName, location: loc(c.subject) })),
+    classes: model.classes.filter((c) => c.decorated).map((c) => ({ name: c.name, table: c.tableName, location: loc(c.subject), ...(c.inherits !== undefined ? { inherits: c.inherits } : {}) })),
     relationships: model.classes.filter((c) => c.decorated).flatMap((c) => relationshipsOf(model, c).map((r) => {
       const d = deriveRelationship(model, r);
       return {

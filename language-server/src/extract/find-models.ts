@@ -1,8 +1,11 @@
 /**
  * TypeScript source → the parts of orm-core's MappingModel a file declares:
- * `@mapped class X extends Base.model("t", { ... })` and `Table("t", ...)`,
- * with the source range of every subject. Reads syntax only; never runs code.
- * Half-typed code still yields what can be read.
+ * `@mapped class X extends Base.model("t", { ... })`, its subclasses
+ * `Base.inherit(X, ["t",] { ... }, { ... })` and `Table("t", ...)`, with the
+ * source range of every subject. Reads syntax only; never runs code.
+ * Half-typed code still yields what can be read. A single-table subclass's
+ * table is its parent's, which may live in another file: its columns are
+ * left pending here and placed by analysis.ts (see inheritance.ts).
  */
 import * as ts from "typescript";
 import { subjects, type ClassSpec, type ColumnInfo, type RelationshipInfo, type SubjectId, type TableSpec } from "orm-core";
@@ -19,10 +22,18 @@ export interface RelationshipSite {
 export interface ClassSite {
   readonly spec: ClassSpec;
   readonly node: ts.ClassDeclaration;
-  /** The attributes object literal of Base.model(...). */
+  /** The attributes object literal of Base.model(...) / Base.inherit(...). */
   readonly attributes: ts.ObjectLiteralExpression | undefined;
   readonly relationships: RelationshipSite[];
+  /**
+   * Single-table inheritance: the class's own columns, for its parent's table (unknown until the
+   * files are merged). Their subjects name the table `pendingTable(class)`; spec.tableName is "".
+   */
+  readonly pendingColumns?: readonly ColumnInfo[];
 }
+
+/** The stand-in table name of a single-table subclass's columns until its parent's table is known. */
+export const pendingTable = (cls: string): string => `<table of ${cls}>`;
 
 export interface FileExtract {
   readonly uri: string;
@@ -73,15 +84,40 @@ function isDecoratedMapped(node: ts.ClassDeclaration): boolean {
   });
 }
 
-/** `Base.model("t", {...})` in the extends clause. */
-function modelCall(node: ts.ClassDeclaration): ts.CallExpression | undefined {
+/** What a mapped class extends: `Base.model("t", attrs)` or `Base.inherit(Parent, ["t",] attrs, options)`. */
+export interface BaseCall {
+  readonly call: ts.CallExpression;
+  /** Base.inherit: the parent class's name (`Employee`, `models.Employee` → "Employee"; "" when unreadable). */
+  readonly parent?: string;
+  /** Base.inherit without a table name: the columns go into the parent's table. */
+  readonly single: boolean;
+  /** The table name argument (Base.model, joined-table Base.inherit). */
+  readonly tableNode?: ts.Expression;
+  readonly attributes?: ts.ObjectLiteralExpression;
+}
+
+/** The Base.model / Base.inherit call in a class's extends clause. */
+export function baseCall(node: ts.ClassDeclaration): BaseCall | undefined {
   for (const h of node.heritageClauses ?? []) {
     if (h.token !== ts.SyntaxKind.ExtendsKeyword) continue;
     const e = h.types[0]?.expression;
-    if (e && ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === "model") return e;
+    if (!e || !ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression)) continue;
+    const objectArg = (a: ts.Expression | undefined) => (a && ts.isObjectLiteralExpression(a) ? a : undefined);
+    const [a0, a1, a2] = e.arguments;
+    const kind = e.expression.name.text;
+    if (kind === "model") return { call: e, single: false, ...opt("tableNode", a0), ...opt("attributes", objectArg(a1)) };
+    if (kind === "inherit") {
+      const parent = (a0 && (ts.isIdentifier(a0) || ts.isPropertyAccessExpression(a0)) ? calleeName(a0) : undefined) ?? "";
+      // As at run time: a second argument that is not a table name makes it single-table.
+      const single = !a1 || ts.isObjectLiteralExpression(a1);
+      return single
+        ? { call: e, single, parent, ...opt("attributes", objectArg(a1)) }
+        : { call: e, single, parent, tableNode: a1, ...opt("attributes", objectArg(a2)) };
+    }
   }
   return undefined;
 }
+function opt<K extends string, V>(k: K, v: V | undefined): Partial<Record<K, V>> { return v === undefined ? {} : ({ [k]: v } as Record<K, V>); }
 
 interface ColumnRead { name?: string; nameNode?: ts.Node; type: { name: string; length?: number }; primaryKey: boolean; nullable?: boolean; fks: { target: string; node: ts.Node }[] }
 
@@ -177,14 +213,15 @@ export function extractFile(uri: string, sf: ts.SourceFile): FileExtract {
   };
 
   const visitClass = (node: ts.ClassDeclaration) => {
-    const call = modelCall(node);
-    if (!call || !node.name) return;
+    const base = baseCall(node);
+    if (!base || !node.name) return;
     const clsName = node.name.text;
-    const tableNode = call.arguments[0];
-    const tableName = stringValue(tableNode) ?? "";
-    const attrsNode = call.arguments[1] && ts.isObjectLiteralExpression(call.arguments[1]) ? call.arguments[1] : undefined;
+    const { tableNode, attributes: attrsNode } = base;
+    // A single-table subclass's columns are named under a stand-in table until analysis.ts places them.
+    const standIn = base.parent !== undefined && base.single ? pendingTable(clsName) : undefined;
+    const tableName = standIn ?? stringValue(tableNode) ?? "";
     setSpan(subjects.cls(clsName), node.name);
-    if (tableNode && tableName) { setSpan(subjects.table(tableName), tableNode); addString(tableNode, subjects.table(tableName)); }
+    if (tableNode && tableName && !standIn) { setSpan(subjects.table(tableName), tableNode); addString(tableNode, subjects.table(tableName)); }
     const columns: ColumnInfo[] = [];
     const mappedColumns: { attribute: string; column: string }[] = [];
     const relationships: RelationshipSite[] = [];
@@ -209,11 +246,12 @@ export function extractFile(uri: string, sf: ts.SourceFile): FileExtract {
       if (m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) && !(ts.canHaveModifiers(m) && ts.getModifiers(m)?.some((x) => x.kind === ts.SyntaxKind.DeclareKeyword))) others.push(m.name.text);
     }
     const spec: ClassSpec = {
-      name: clsName, tableName, decorated: isDecoratedMapped(node), subject: subjects.cls(clsName),
+      name: clsName, tableName: standIn ? "" : tableName, ...(base.parent !== undefined ? { inherits: base.parent } : {}),
+      decorated: isDecoratedMapped(node), subject: subjects.cls(clsName),
       columns: mappedColumns, relationships: relationships.map((r) => r.info), otherAttributes: others,
     };
-    out.classes.push({ spec, node, attributes: attrsNode, relationships });
-    if (tableName) out.tables.push({ name: tableName, columns, definedBy: "class", subject: subjects.table(tableName) });
+    out.classes.push({ spec, node, attributes: attrsNode, relationships, ...(standIn ? { pendingColumns: columns } : {}) });
+    if (tableName && !standIn) out.tables.push({ name: tableName, columns, definedBy: "class", subject: subjects.table(tableName) });
   };
 
   const readRelationship = (owner: string, attribute: string, call: ts.CallExpression): RelationshipSite => {

@@ -9,6 +9,7 @@ import { findClass, relationshipsOf, type MappingIssue, type MappingModel } from
 import type { FileExtract } from "./find-models";
 import { calleeName } from "./find-models";
 import type { Span } from "./spans";
+import { lineage } from "../inheritance";
 
 /** The class selected by the query expression this loop iterates, and the relationships it loads eagerly. */
 function queryOf(expr: ts.Expression): { entity: string; eager: Set<string> } | undefined {
@@ -39,7 +40,8 @@ export function findInSource(uri: string, sf: ts.SourceFile, model: MappingModel
   const check = (loopVar: string, body: ts.Node, query: { entity: string; eager: Set<string> }) => {
     const cls = findClass(model, query.entity);
     if (!cls) return;
-    const rels = relationshipsOf(model, cls);
+    // A subclass has its parents' relationships too (configure.ts copies them at run time).
+    const rels = lineage(model, cls).flatMap((c) => relationshipsOf(model, c));
     const visit = (n: ts.Node) => {
       if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === loopVar) {
         const rel = rels.find((r) => r.attribute === n.name.text);

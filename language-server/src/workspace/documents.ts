@@ -23,9 +23,9 @@ interface Entry { doc: TextDocument; extract: FileExtract | undefined; statement
 
 const IGNORED_DIRS = new Set(["node_modules", ".git", "dist", "out", ".vscode-test", ".test-artifacts"]);
 
-/** Only files that can declare models are analyzed: they mention orm-core or Base.model / Table. */
+/** Only files that can declare models are analyzed: they mention orm-core or Base.model / Base.inherit / Table. */
 export function mayHoldModels(text: string): boolean {
-  return text.includes("orm-core") || text.includes(".model(") || text.includes("Table(");
+  return text.includes("orm-core") || text.includes(".model(") || text.includes(".inherit(") || text.includes("Table(");
 }
 
 export class Workspace {

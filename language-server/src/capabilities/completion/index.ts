@@ -10,6 +10,7 @@ import type { Analysis } from "../../analysis";
 import type { TextDocumentLike } from "../../workspace/documents";
 import { toRange } from "../../convert";
 import { roleOf, stringAt } from "../cursor";
+import { inheritanceOf } from "../../inheritance";
 
 const LAZY = [["select", "load on first access (default)"], ["joined", "LEFT OUTER JOIN in the same query"], ["selectin", "one more SELECT ... IN for all parents"], ["raise", "raise instead of loading"], ["noload", "never load"]] as const;
 
@@ -29,7 +30,7 @@ export function completion(analysis: Analysis, doc: TextDocumentLike, offset: nu
 
   switch (role.kind) {
     case "relationship-target":
-      return model.classes.filter((c) => c.decorated).map((c) => item(c.name, CompletionItemKind.Class, `mapped class → table "${c.tableName}"`));
+      return model.classes.filter((c) => c.decorated).map((c) => item(c.name, CompletionItemKind.Class, classDetail(model, c)));
     case "foreign-key": {
       const dot = typed.indexOf(".");
       if (dot >= 0) {
@@ -75,6 +76,12 @@ export function completion(analysis: Analysis, doc: TextDocumentLike, offset: nu
     default:
       return [];
   }
+}
+
+function classDetail(model: MappingModel, c: ClassSpec): string {
+  const inh = inheritanceOf(model, c);
+  if (!inh) return `mapped class → table "${c.tableName}"`;
+  return `subclass of ${inh.parent} → ${inh.single ? "its" : "own"} table "${c.tableName}"`;
 }
 
 /** Relationships of the target that point back at the owner, then the name the missing side would have. */
