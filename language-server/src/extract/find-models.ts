@@ -225,6 +225,7 @@ export function extractFile(uri: string, sf: ts.SourceFile): FileExtract {
     const columns: ColumnInfo[] = [];
     const mappedColumns: { attribute: string; column: string }[] = [];
     const relationships: RelationshipSite[] = [];
+    const computed: string[] = [];
     for (const p of attrsNode?.properties ?? []) {
       if (!ts.isPropertyAssignment(p)) continue;
       const key = propName(p);
@@ -239,9 +240,11 @@ export function extractFile(uri: string, sf: ts.SourceFile): FileExtract {
         mappedColumns.push({ attribute: key, column: info.name });
       } else if (fn === "relationship") {
         relationships.push(readRelationship(clsName, key, p.initializer));
+      } else if (fn === "columnProperty" || fn === "associationProxy") {
+        computed.push(key); // neither column nor relationship, but a backref must not take the name
       }
     }
-    const others: string[] = [];
+    const others: string[] = [...computed];
     for (const m of node.members) {
       if (m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) && !(ts.canHaveModifiers(m) && ts.getModifiers(m)?.some((x) => x.kind === ts.SyntaxKind.DeclareKeyword))) others.push(m.name.text);
     }
