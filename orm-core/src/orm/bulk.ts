@@ -13,7 +13,8 @@ import { SqlCompiler } from "../sql/compiler";
 import { Result } from "../engine/result";
 import { Insert, Update, Delete } from "../sql/dml";
 import type { ExprNode } from "../sql/nodes";
-import { ArgumentError } from "../errors/errors";
+import { ArgumentError, InvalidRequestError } from "../errors/errors";
+import { ColumnElement } from "../sql/expressions";
 import { describe, toExpr } from "../sql/coerce";
 import type { Connection } from "../engine/engine";
 import { stateOf, type InstanceState } from "./instance-state";
@@ -42,6 +43,18 @@ export function executeDml(session: Session, stmt: Insert | Update | Delete, par
   if (!["auto", "evaluate", "fetch", false].includes(sync as never)) throw new ArgumentError(`synchronizeSession must be "auto", "evaluate", "fetch" or false, got ${describe(sync)}.`);
   const conn = session.writeConnection();
   const mapper = mapperOf(stmt.target.entity);
+  if (mapper?.inherits) {
+    // Inheritance: a joined subclass's rows span tables these statements can't write together; a
+    // single-table subclass's statements are about its rows only (and its new rows carry its identity).
+    const verb = stmt instanceof Insert ? "insert" : stmt instanceof Update ? "update" : "deleteFrom";
+    if (mapper.tables.length > 1) throw new InvalidRequestError(`${verb}(${mapper.name}): ${mapper.name} spans several tables (joined-table inheritance), which one statement can't write. Change the objects through the session, or write each table with its own statement.`);
+    if (stmt instanceof Insert) {
+      const disc = mapper.polymorphicOnProp;
+      if (params && disc && mapper.polymorphicIdentity !== undefined) params = params.map((r) => (disc.key in r ? r : { ...r, [disc.key]: mapper.polymorphicIdentity }));
+    } else if (mapper.needsDiscriminatorFilter) {
+      stmt = stmt.where(new ColumnElement(mapper.discriminatorFilter()));
+    }
+  }
   if (stmt instanceof Insert) return executeInsert(session, conn, stmt, mapper, params);
   if (stmt instanceof Update && params !== undefined) {
     if (!mapper) throw new ArgumentError("Bulk UPDATE by primary key (execute(update(X), rows)) needs a mapped class, not a Table.");

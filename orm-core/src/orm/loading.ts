@@ -7,6 +7,7 @@
 import { InvalidRequestError, ObjectDeletedError } from "../errors/errors";
 import { Select, setOrmCompiler } from "../sql/select";
 import { SqlCompiler } from "../sql/compiler";
+import { adaptToFrom } from "../sql/adapt";
 import { checkBindable } from "../sql/coerce";
 import type { CompiledQuery } from "../engine/engine";
 import { Result } from "../engine/result";
@@ -85,6 +86,7 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
   const joins: JoinClause[] = [...base.joins];
   const inheritJoins: JoinClause[] = [];
   const extraWhere: ExprNode[] = [];
+  const eagerOrderBy: ExprNode[] = [];
   const slots: Slot[] = [];
   let hasJoinedCollections = false;
   const limited = !!(base.limit || base.offset);
@@ -144,7 +146,8 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
             const jl: JoinedLoad = { rel, from: targetAlias, start: columns.length, joined: [], selectin: [] };
             columns.push(...rel.target.columnProps.map((p) => p.column.through(targetAlias)));
             if (rel.target.columnExpressions) addColumnExpressions(jl, loadedColumnExpressions(rel.target, []), targetAlias, columns);
-            for (const ob of rel.orderBy) base.orderBy.includes(ob);
+            // A joined collection comes in its relationship's order: that order follows the query's own.
+            if (rel.uselist) for (const ob of rel.orderBy) eagerOrderBy.push(adaptToFrom(ob, rel.target.table, targetAlias));
             into.joined.push(jl);
             plan(rel.target, targetAlias, opt?.children, jl, depth + 1, true);
           } else if (strategy === "selectin" || (strategy === "joined")) {
@@ -169,7 +172,10 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
     }
   }
   return {
-    node: { ...base, columns, joins: inheritJoins.length ? [...inheritJoins, ...joins] : joins, where: extraWhere.length ? [...base.where, ...extraWhere] : base.where },
+    node: {
+      ...base, columns, joins: inheritJoins.length ? [...inheritJoins, ...joins] : joins, where: extraWhere.length ? [...base.where, ...extraWhere] : base.where,
+      ...(eagerOrderBy.length ? { orderBy: [...base.orderBy, ...eagerOrderBy] } : {}),
+    },
     slots, hasJoinedCollections, extraWhere,
   };
 }

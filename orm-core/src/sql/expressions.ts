@@ -107,8 +107,14 @@ export class ColumnElement<T = unknown> {
 
   desc(): ColumnElement<T> { return new ColumnElement(unary(this.node, { postfix: "DESC" }, this.node.type)); }
   asc(): ColumnElement<T> { return new ColumnElement(unary(this.node, { postfix: "ASC" }, this.node.type)); }
-  nullsFirst(): ColumnElement<T> { return new ColumnElement(unary(this.node, { postfix: "NULLS FIRST" }, this.node.type)); }
-  nullsLast(): ColumnElement<T> { return new ColumnElement(unary(this.node, { postfix: "NULLS LAST" }, this.node.type)); }
+  nullsFirst(): ColumnElement<T> { return this.nulls("NULLS FIRST"); }
+  nullsLast(): ColumnElement<T> { return this.nulls("NULLS LAST"); }
+  /** `x NULLS LAST`, and `x DESC NULLS LAST` for an ordering already given (not `(x DESC) NULLS LAST`). */
+  private nulls(which: "NULLS FIRST" | "NULLS LAST"): ColumnElement<T> {
+    const n = this.node;
+    if (n.kind === "unary" && (n.postfix === "DESC" || n.postfix === "ASC")) return new ColumnElement(unary(n.element, { postfix: `${n.postfix} ${which}` }, n.type));
+    return new ColumnElement(unary(n, { postfix: which }, n.type));
+  }
   label(name: string): ColumnElement<T> {
     if (typeof name !== "string" || name === "") throw new ArgumentError(`label() needs a non-empty name, got ${describe(name)}.`);
     const node: LabelNode = { kind: "label", name, element: this.node, type: this.node.type };

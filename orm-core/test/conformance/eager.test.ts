@@ -10,7 +10,7 @@ import {
   declarativeBase, mapped, Column, Integer, String, ForeignKey, relationship, createEngine, sessionmaker,
   select, insert, update, joinedload, selectinload, lazyload,
 } from "../../src/index";
-import { expectStatementCount } from "../support/sql";
+import { expectStatementCount, recordStatements } from "../support/sql";
 
 function eagerModel() {
   const Base = declarativeBase();
@@ -356,4 +356,29 @@ test("joinedload() and selectinload() side by side on one entity", () => {
   expectStatementCount(m.engine, 0, () => {
     assert.deepEqual(posts.map((p) => `${p.title}:${p.author?.name ?? "-"}:${p.comments.length}`), ["p1:alice:2", "p2:alice:0", "p3:bob:1", "p4:-:0"]);
   });
+});
+
+test("joinedload of a collection with orderBy: the query orders by the parent's order, then the relationship's", () => {
+  const Base = declarativeBase();
+  @mapped class Author extends Base.model("authors", {
+    id: Column(Integer, { primaryKey: true }), name: Column(String(20)),
+    books: relationship<Book[]>("Book", { orderBy: "title desc" }),
+  }) {}
+  @mapped class Book extends Base.model("books", {
+    id: Column(Integer, { primaryKey: true }), title: Column(String(20)), author_id: Column(Integer, ForeignKey("authors.id")),
+  }) {}
+  const engine = createEngine("sqlite:///:memory:");
+  Base.metadata.createAll(engine);
+  const Session = sessionmaker({ bind: engine });
+  const s = Session();
+  s.add(new Author({ name: "b", books: [new Book({ title: "a1" }), new Book({ title: "c1" }), new Book({ title: "b1" })] }));
+  s.add(new Author({ name: "a", books: [new Book({ title: "x2" }), new Book({ title: "z2" })] }));
+  s.commit();
+  s.close();
+  const s2 = Session();
+  let authors: InstanceType<typeof Author>[] = [];
+  const stmts = recordStatements(engine, () => { authors = s2.scalars(select(Author).options(joinedload(Author.books)).orderBy(Author.name)).unique().all(); });
+  assert.equal(stmts.length, 1);
+  assert.match(stmts[0]!.sql, /ORDER BY authors\.name, books_\d+\.title DESC$/);
+  assert.deepEqual(authors.map((a) => [a.name, a.books.map((b) => b.title)]), [["a", ["z2", "x2"]], ["b", ["c1", "b1", "a1"]]]);
 });

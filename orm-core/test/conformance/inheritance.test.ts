@@ -5,7 +5,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import {
   declarativeBase, mapped, Column, Integer, String, ForeignKey, relationship, createEngine, sessionmaker, select, event,
-  ArgumentError, InvalidRequestError, StaleDataError, selectinload, inspect,
+  ArgumentError, InvalidRequestError, StaleDataError, selectinload, inspect, update, insert, deleteFrom,
 } from "../../src/index";
 import { recordStatements, expectStatementCount } from "../support/sql";
 
@@ -464,4 +464,24 @@ test("relationships to subclasses: lazy, selectin, join and any() see only that 
   assert.equal(s3.scalars(select(m.Company).where(m.Company.managers.any(m.Manager.budget.gt(500)))).all().length, 1);
   assert.equal(s3.scalars(select(m.Company).where(m.Company.managers.any(m.Employee.name.eq("eve")))).all().length, 0, "eve is an engineer, not a manager");
   assert.equal(s3.scalars(select(m.Company).join(m.Company.managers).where(m.Employee.name.eq("eve"))).all().length, 0);
+});
+
+test("ORM-enabled DML on a single-table subclass is about its rows; on a joined subclass it is refused", () => {
+  const m = singleTable();
+  seedSingle(m);
+  const s = m.Session();
+  const mia = s.get(m.Manager, 2)!;
+  const stmts = recordStatements(m.engine, () => s.execute(update(m.Manager).values({ company_id: null })));
+  assert.match(dml(stmts).find((q) => q.startsWith("UPDATE"))!, /^UPDATE employees SET company_id=NULL WHERE employees\.type IN \(\?, \?\)/);
+  assert.deepEqual(m.engine.connect().execute({ sql: "SELECT name FROM employees WHERE company_id IS NULL ORDER BY id", parameters: [] }).rows.map((r) => r[0]), ["mia", "dan"]);
+  assert.equal(mia.company_id, null, "the session's manager is kept in step");
+  s.execute(deleteFrom(m.Engineer));
+  s.execute(insert(m.Manager), [{ name: "neo", budget: 1 }]);
+  s.commit();
+  assert.deepEqual(m.engine.connect().execute({ sql: "SELECT name, type FROM employees ORDER BY id", parameters: [] }).rows, [["ed", "employee"], ["mia", "manager"], ["dan", "director"], ["neo", "manager"]]);
+
+  const j = joinedTable();
+  const s2 = j.Session();
+  assert.throws(() => s2.execute(update(j.Engineer).values({ language: "x" })), (e: Error) => e instanceof InvalidRequestError && /update\(Engineer\): Engineer spans several tables \(joined-table inheritance\)/.test(e.message));
+  assert.throws(() => s2.execute(insert(j.Engineer), [{ name: "x" }]), /insert\(Engineer\): Engineer spans several tables/);
 });

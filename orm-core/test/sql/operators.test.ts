@@ -1,7 +1,7 @@
 /** Every condition operator: exact SQL and parameters, then the rows it selects. */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { MetaData, Table, Column, Integer, String, createEngine, select, insert, and, or, not, func, exists, ArgumentError } from "../../src/index";
+import { MetaData, Table, Column, Integer, String, createEngine, select, insert, and, or, not, func, exists, ArgumentError, nullsLast, nullsFirst, desc } from "../../src/index";
 import { expectSql } from "../support/sql";
 
 const md = new MetaData();
@@ -75,4 +75,20 @@ test("bad operands are rejected with ArgumentError naming the fix, before any SQ
   assert.throws(() => select(id!).limit(-1), /non-negative integer/);
   assert.throws(() => select(id!).limit("5; DROP TABLE people" as never), /non-negative integer/);
   assert.throws(() => name!.like(5 as never), /Pass a pattern string/);
+});
+
+test("NULLS FIRST / LAST follow the direction: `x DESC NULLS LAST`, which SQLite runs", () => {
+  const md = new MetaData();
+  const t = Table("scores", md, Column("id", Integer, { primaryKey: true }), Column("points", Integer));
+  const engine = createEngine("sqlite:///:memory:");
+  md.createAll(engine);
+  const conn = engine.connect();
+  conn.execute(insert(t).values({ points: null }).compile());
+  conn.execute(insert(t).values({ points: 5 }).compile());
+  conn.execute(insert(t).values({ points: 9 }).compile());
+  const q = select(t.c.points).orderBy(nullsLast(desc(t.c.points)));
+  expectSql(q, "SELECT scores.points FROM scores ORDER BY scores.points DESC NULLS LAST");
+  assert.deepEqual(conn.execute(q.compile()).rows.map((r) => r[0]), [9, 5, null]);
+  expectSql(select(t.c.points).orderBy(nullsFirst(t.c.points.asc())), "SELECT scores.points FROM scores ORDER BY scores.points ASC NULLS FIRST");
+  expectSql(select(t.c.points).orderBy(nullsFirst(t.c.points)), "SELECT scores.points FROM scores ORDER BY scores.points NULLS FIRST");
 });
