@@ -415,7 +415,7 @@ export function executeSelect(session: Session, stmt: Select<any>): Result<any> 
 
 /**
  * yieldPer: rows are read from the database as the result is iterated, and turned into objects
- * then; the weak identity map lets the objects already passed be collected.
+ * then; the identity map lets go of the clean objects already passed (see identity-map.ts).
  */
 function streamSelect(session: Session, compiled: CompiledQuery, slots: Slot[], hasJoinedCollections: boolean, populateExisting: boolean, yieldPer: unknown): Result<any> {
   if (typeof yieldPer !== "number" || !Number.isInteger(yieldPer) || yieldPer < 1) throw new InvalidRequestError(`yieldPer must be a positive integer, got ${String(yieldPer)}.`);
