@@ -14,6 +14,7 @@ import type { TableColumn } from "../schema/table";
 import { toCondition, toExpr } from "../sql/coerce";
 import type { ExprNode } from "../sql/nodes";
 import { validateMapping } from "./validate/index";
+import { adaptToFrom } from "../sql/adapt";
 import { deriveRelationship, type ColumnRef } from "./derive";
 import { parseCascade } from "./cascade";
 import { relationshipsOf, type MappingIssue, type RelationshipInfo } from "./model";
@@ -75,7 +76,16 @@ export function configureRegistry(registry: Registry): void {
       }
       rel.orderBy = orderByNodes(rel);
       const pj = spec.options.primaryJoin;
-      if (pj) rel.customJoin = () => toCondition(pj(mapper.cls, rel.target.cls), `primaryJoin of ${rel.name}`);
+      if (pj) {
+        // Written against the two tables; seen through aliases (joined eager loads) it is adapted.
+        let cond: ExprNode | undefined;
+        rel.customJoin = (parentFrom, targetFrom) => {
+          cond ??= toCondition(pj(mapper.cls, rel.target.cls), `primaryJoin of ${rel.name}`);
+          if (rel.selfReferential) return cond; // one table on both sides: nothing tells them apart
+          const onParent = parentFrom.kind === "alias" ? adaptToFrom(cond, mapper.table, parentFrom) : cond;
+          return targetFrom.kind === "alias" ? adaptToFrom(onParent, rel.target.table, targetFrom) : onParent;
+        };
+      }
       mapper.relationships.set(info.attribute, rel);
       if (info.implicit) {
         // A backref: the other class gets the attribute, on instances and on the class.

@@ -588,6 +588,7 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
   const target = rel.target;
   const allChildren: object[] = [];
   if (parents.length === 0) return allChildren;
+  if (rel.customJoin && !rel.secondary) return customJoinLoad(session, rel, parents);
   const parentKeyCols = rel.secondary ? rel.secondaryLocal.map(([p]) => p) : rel.direction === "MANYTOONE" ? rel.pairs.map(([local]) => local) : rel.pairs.map(([local]) => local);
   const keyOf = (obj: object) => {
     const st = stateOf(obj)!;
@@ -656,6 +657,46 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
     else setLoaded(stateOf(p)!, rel, groups.get(s) ?? []);
   }
   return allChildren;
+}
+
+/**
+ * Loads a relationship with a custom primaryJoin for `parents`: the target rows joined to their
+ * parents by that condition, with the parent's key selected alongside to group them:
+ * SELECT posts.*, users.id FROM posts, users WHERE <primaryJoin> AND users.id IN (...).
+ */
+function customJoinLoad(session: Session, rel: RelationshipProperty, parents: object[]): object[] {
+  if (rel.selfReferential) {
+    throw new InvalidRequestError(`${rel.name} has a primaryJoin between a table and itself: it can't be loaded lazily or by selectinload (the condition can't tell parent from child rows). Query it with aliased tables instead.`);
+  }
+  const parentMapper = rel.parent;
+  const pkCols = parentMapper.primaryKeyProps.map((p) => p.column.node as ColumnNode);
+  const all: object[] = [];
+  const byParent = new Map<unknown, object[]>();
+  const keyOf = (k: readonly unknown[]): unknown => (k.length === 1 ? k[0] : JSON.stringify(k));
+  const keys = parents.map((p) => parentMapper.primaryKeyProps.map((pp) => (p as any)[pp.key]));
+  const distinct = [...new Map(keys.map((k) => [keyOf(k), k])).values()];
+  // The condition's own bound values follow the keys (it comes after the IN list in the WHERE).
+  const cond = rel.customJoin!(parentMapper.table.node, rel.target.table.node);
+  const condParams = SqlCompiler.compile(cond).parameters;
+  for (let i = 0; i < distinct.length; i += IN_CHUNK) {
+    const chunk = distinct.slice(i, i + IN_CHUNK);
+    const q = cachedQuery(rel, `cj:${chunk.length}`, () => entitySelect(rel.target, [inCondition(pkCols, chunk.map((k) => k.map(() => DUMMY))), cond], rel.orderBy, pkCols));
+    const params = chunk.flatMap((k) => k.map((v, j) => bindFor(pkCols[j]!, v))).concat(condParams);
+    for (const row of session.connection().execute({ sql: q.sql, parameters: paramsFor(q, params) }).rows) {
+      const child = hydrateSlot(session, q.slot, row, false);
+      if (!child) continue;
+      const parentKey = keyOf(pkCols.map((c, j) => processValue(c, row[q.extraStart + j])));
+      let list = byParent.get(parentKey);
+      if (!list) byParent.set(parentKey, (list = []));
+      if (!list.includes(child)) list.push(child);
+      all.push(child);
+    }
+  }
+  parents.forEach((p, i) => {
+    const children = byParent.get(keyOf(keys[i]!)) ?? [];
+    setLoaded(stateOf(p)!, rel, rel.uselist ? children : children[0] ?? null);
+  });
+  return all;
 }
 
 function inCondition(cols: ColumnNode[], keys: readonly (readonly unknown[])[]): ExprNode {

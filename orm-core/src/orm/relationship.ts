@@ -94,7 +94,7 @@ export class RelationshipProperty {
   lazy: LazyStrategy;
   orderBy: ExprNode[] = [];
   /** Custom primaryJoin given by the user (rendered instead of the key pairs). */
-  customJoin: ((parent: FromNode, target: FromNode) => ExprNode) | undefined;
+  customJoin: ((parent: TableNode | AliasNode, target: TableNode | AliasNode) => ExprNode) | undefined;
 
   constructor(readonly parent: Mapper, readonly key: string, readonly spec: RelationshipSpec) {
     this.lazy = spec.options.lazy ?? "select";

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import {
   declarativeBase, mapped, Column, Integer, String, ForeignKey, relationship, createEngine, sessionmaker, select, containsEager,
-  validateMapping, InvalidRequestError, type MappingModel,
+  validateMapping, InvalidRequestError, type MappingModel, and, Boolean, selectinload, joinedload,
 } from "../../src/index";
 import { modelFromRegistry } from "../../src/mapping/from-classes";
 import { recordStatements } from "../support/sql";
@@ -236,4 +236,43 @@ test("without postUpdate the same cycle of rows can't be ordered: CircularDepend
   a.next = b; b.next = a;
   s.addAll([a, b]);
   assert.throws(() => s.flush(), /postUpdate/);
+});
+
+test("primaryJoin: lazy, selectin and joined loads all use the custom condition", () => {
+  const Base = declarativeBase();
+  @mapped class Writer extends Base.model("writers", {
+    id: Column(Integer, { primaryKey: true }), name: Column(String(20)),
+    published: relationship<Article[]>("Article", { primaryJoin: (w: any, a: any) => and(w.id.eq(a.writer_id), a.published.eq(true)), viewonly: true, orderBy: "title" }),
+  }) {}
+  @mapped class Article extends Base.model("articles", {
+    id: Column(Integer, { primaryKey: true }), title: Column(String(20)), published: Column(Boolean, { nullable: false }),
+    writer_id: Column(Integer, ForeignKey("writers.id")),
+  }) {}
+  const engine = createEngine("sqlite:///:memory:");
+  Base.metadata.createAll(engine);
+  const Session = sessionmaker({ bind: engine });
+  const s = Session();
+  s.add(new Writer({ name: "w1" }));
+  s.add(new Writer({ name: "w2" }));
+  s.flush();
+  s.addAll([
+    new Article({ title: "a", published: true, writer_id: 1 }), new Article({ title: "b", published: false, writer_id: 1 }),
+    new Article({ title: "c", published: true, writer_id: 1 }), new Article({ title: "d", published: true, writer_id: 2 }),
+  ]);
+  s.commit();
+  s.close();
+  const titles = (w: InstanceType<typeof Writer>) => w.published.map((a) => a.title);
+
+  const lazy = Session();
+  const w1 = lazy.get(Writer, 1)!;
+  const stmts = recordStatements(engine, () => assert.deepEqual(titles(w1), ["a", "c"]));
+  assert.match(stmts.find((r) => r.sql.includes("FROM articles"))!.sql, /writers\.id IN \(\?\) AND writers\.id = articles\.writer_id AND articles\.published = \?/);
+
+  const sel = Session();
+  const viaSelectin = sel.scalars(select(Writer).options(selectinload(Writer.published)).orderBy(Writer.id)).all();
+  assert.deepEqual(viaSelectin.map(titles), [["a", "c"], ["d"]]);
+
+  const joined = Session();
+  const viaJoined = joined.scalars(select(Writer).options(joinedload(Writer.published)).orderBy(Writer.id)).unique().all();
+  assert.deepEqual(viaJoined.map(titles), [["a", "c"], ["d"]]);
 });
