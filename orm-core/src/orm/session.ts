@@ -492,27 +492,43 @@ export class Session {
     mapper.registry.configure();
     const pk = mapper.primaryKeyProps.map((p) => src.dict[p.key] ?? src.identity?.[mapper.primaryKeyProps.indexOf(p)] ?? null);
     const key = mapper.identityKey(pk);
+    if (!load) {
+      // Without a SELECT the session must be told the row exists and holds these values.
+      if (key === undefined || src.key === undefined) throw new InvalidRequestError(`merge(obj, { load: false }) takes objects that were loaded from the database (detached or persistent); ${describeState(src)} is new. Use merge(obj), which looks the row up.`);
+      if (src.isDirty()) throw new InvalidRequestError(`merge(obj, { load: false }) takes unchanged objects; ${describeState(src)} has changes not flushed. Use merge(obj), or flush the changes in their own session first.`);
+    }
     let target: object | null = null;
     if (key !== undefined) {
       target = this.identityMap.get(key) ?? null;
       if (!target && load) target = this.get(mapper.cls as Ctor<object>, pk);
     }
+    const { initInstance } = require("./attributes");
     if (!target) {
       target = Object.create(mapper.cls.prototype) as object;
-      const { initInstance } = require("./attributes");
       initInstance(target, mapper, undefined);
-      this.add(target);
+      if (load) this.add(target);
+      else {
+        // load: false: persistent at once, as the row is known to exist.
+        const st = stateOf(target)!;
+        st.key = key; st.identity = pk; st.session = this;
+        this.identityMap.set(key!, target);
+      }
     }
     memo.set(src.obj, target);
     const tst = stateOf(target)!;
-    for (const prop of mapper.columnProps) if (prop.key in src.dict) (target as any)[prop.key] = src.dict[prop.key];
+    // load: false copies the values as the database's (no history, nothing to flush).
+    for (const prop of mapper.columnProps) {
+      if (!(prop.key in src.dict)) continue;
+      if (load) (target as any)[prop.key] = src.dict[prop.key];
+      else { tst.dict[prop.key] = src.dict[prop.key]; delete tst.committed[prop.key]; tst.expired.delete(prop.key); }
+    }
     for (const rel of mapper.relationshipList) {
       if (!(rel.key in src.dict) || !rel.cascade.merge) continue;
       const v = src.dict[rel.key];
-      if (rel.uselist) (target as any)[rel.key] = quiet.raw(v as InstrumentedList).map((item) => this.mergeState(stateOf(item)!, load, memo));
-      else (target as any)[rel.key] = v ? this.mergeState(stateOf(v as object)!, load, memo) : null;
+      const merged = rel.uselist ? quiet.raw(v as InstrumentedList).map((item) => this.mergeState(stateOf(item)!, load, memo)) : v ? this.mergeState(stateOf(v as object)!, load, memo) : null;
+      if (load) (target as any)[rel.key] = merged;
+      else setLoaded(tst, rel, merged);
     }
-    void tst;
     return target;
   }
 }

@@ -401,3 +401,30 @@ test("streaming with yieldPer keeps the identity map bounded; an object changed 
   const writes = recordStatements(m.engine, () => s2.commit()).filter((r) => r.sql.startsWith("UPDATE"));
   assert.deepEqual(writes.map((w) => [w.sql, [...w.params]]), [["UPDATE users SET name=? WHERE users.id = ?", ["changed", 1]]]);
 });
+
+test("merge(obj, { load: false }): the copy is persistent at once, with no SELECT and nothing to flush", () => {
+  const m = blog();
+  const s = m.Session();
+  s.add(new m.User({ name: "ann", age: 30, posts: [new m.Post({ title: "p1" })] }));
+  s.commit();
+  const detached = s.scalars(select(m.User)).one();
+  assert.equal(detached.posts.length, 1);
+  s.close();
+
+  const s2 = m.Session();
+  let merged!: InstanceType<typeof m.User>;
+  const stmts = recordStatements(m.engine, () => { merged = s2.merge(detached, { load: false }); s2.flush(); });
+  assert.deepEqual(stmts.filter((r) => !/^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/.test(r.sql)), []);
+  assert.notEqual(merged, detached);
+  assert.equal(inspect(merged).persistent, true);
+  assert.equal(merged.name, "ann");
+  assert.equal(inspect(merged.posts[0]!).persistent, true, "the merge cascade copies the loaded posts the same way");
+  merged.age = 31;
+  const writes = recordStatements(m.engine, () => s2.commit()).filter((r) => /^(INSERT|UPDATE|DELETE)/.test(r.sql));
+  assert.deepEqual(writes.map((r) => [r.sql, [...r.params]]), [["UPDATE users SET age=? WHERE users.id = ?", [31, 1]]]);
+
+  const s3 = m.Session();
+  assert.throws(() => s3.merge(new m.User({ name: "new" }), { load: false }), (e: Error) => e instanceof InvalidRequestError && /takes objects that were loaded from the database/.test(e.message));
+  detached.name = "changed";
+  assert.throws(() => s3.merge(detached, { load: false }), /takes unchanged objects/);
+});
