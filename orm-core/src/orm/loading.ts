@@ -116,7 +116,7 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
           const opt = opts?.get(rel);
           let strategy: LazyStrategy = opt?.strategy ?? (depth === 0 || opt ? rel.lazy : rel.lazy);
           // Default eager strategies don't recurse forever on self-references.
-          if (!opt && depth > 0 && rel.target === m && (strategy === "joined" || strategy === "selectin")) strategy = "select";
+          if (!opt && depth > 0 && rel.target === m && ["joined", "selectin", "subquery", "immediate"].includes(strategy)) strategy = "select";
           if (strategy === "joined" && limited && rel.uselist) strategy = "selectin"; // LIMIT applies to parents, not joined rows
           // A target spread over an inheritance hierarchy loads with its own query.
           const hierTarget = !!(rel.target.inherits || rel.target.descendants.length);
@@ -150,7 +150,8 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
             if (rel.uselist) for (const ob of rel.orderBy) eagerOrderBy.push(adaptToFrom(ob, rel.target.table, targetAlias));
             into.joined.push(jl);
             plan(rel.target, targetAlias, opt?.children, jl, depth + 1, true);
-          } else if (strategy === "selectin" || (strategy === "joined")) {
+          } else if (strategy === "selectin" || strategy === "joined" || strategy === "subquery" || strategy === "immediate") {
+            // "subquery" and "immediate" load right after the parents too; selectin gives the same objects in fewer statements.
             into.selectin.push({ rel, strategy: "selectin", children: (opt?.children ?? new Map()) as any });
           } else if (opt && (strategy === "raise" || strategy === "noload" || strategy === "select" || strategy === "raise_on_sql")) {
             into.selectin.push({ rel, strategy, children: opt.children as any });
@@ -721,11 +722,11 @@ function entitySelect(mapper: Mapper, where: ExprNode[], orderBy: readonly ExprN
 export function lazyLoad(st: InstanceState, rel: RelationshipProperty): unknown {
   const session = st.session!;
   const strategy = ((st.loadOptions as Record<string, LazyStrategy> | undefined)?.[rel.key]) ?? rel.lazy;
-  if (strategy === "raise" || strategy === "raise_on_sql") {
-    throw new InvalidRequestError(`'${rel.name}' is not available due to lazy='raise': load it with selectinload(${rel.name}) or joinedload(${rel.name}).`);
-  }
+  const raise = () => { throw new InvalidRequestError(`'${rel.name}' is not available due to lazy='${strategy}': load it with selectinload(${rel.name}) or joinedload(${rel.name}).`); };
+  if (strategy === "raise") raise();
   if (strategy === "noload") return rel.uselist ? [] : null;
   if (rel.direction === "MANYTOONE" && !rel.customJoin) {
+    // A many-to-one whose key is in the identity map needs no SQL (so raise_on_sql allows it).
     const fk = rel.pairs.map(([local]) => (st.obj as any)[st.mapper.keyOfColumn(local)]);
     if (fk.some((v) => v === null || v === undefined)) return null;
     const pk = rel.target.primaryKeyProps.map((pp) => fk[rel.pairs.findIndex(([, remote]) => remote === pp.column)]);
@@ -735,6 +736,7 @@ export function lazyLoad(st: InstanceState, rel: RelationshipProperty): unknown 
       if (hit && !stateOf(hit)!.deleted) return hit;
     }
   }
+  if (strategy === "raise_on_sql") raise();
   session.autoflushIfEnabled();
   if (st.key === undefined) return NO_VALUE;
   const children = selectinLoad(session, rel, [st.obj]);

@@ -347,3 +347,35 @@ test("a lazy load on a detached object raises DetachedInstanceError; loaded attr
     assert.deepEqual(p1.tags.map((t) => t.name).sort(), ["t1", "t2"]);
   });
 });
+
+test("lazy='raise_on_sql' answers from the identity map and raises only when SQL would run; 'subquery' / 'immediate' load with the parents", () => {
+  const Base = declarativeBase();
+  @mapped class Team extends Base.model("teams", {
+    id: Column(Integer, { primaryKey: true }), name: Column(String(20)),
+    members: relationship<Member[]>("Member", { lazy: "subquery", orderBy: "id", backPopulates: "team" }),
+    leads: relationship<Member[]>("Member", { lazy: "immediate", viewonly: true, orderBy: "id" }),
+  }) {}
+  @mapped class Member extends Base.model("members", {
+    id: Column(Integer, { primaryKey: true }), team_id: Column(Integer, ForeignKey("teams.id")),
+    team: relationship<Team>("Team", { lazy: "raise_on_sql", backPopulates: "members" }),
+  }) {}
+  const engine = createEngine("sqlite:///:memory:");
+  Base.metadata.createAll(engine);
+  const Session = sessionmaker({ bind: engine });
+  const s = Session();
+  s.add(new Team({ name: "t", members: [new Member(), new Member()] }));
+  s.commit();
+  s.close();
+
+  const s2 = Session();
+  const member = s2.get(Member, 1)!;
+  assert.throws(() => member.team, (e: Error) => e instanceof InvalidRequestError && /'Member\.team' is not available due to lazy='raise_on_sql'/.test(e.message));
+  let team!: InstanceType<typeof Team>;
+  const stmts = recordStatements(engine, () => { team = s2.scalars(select(Team)).one(); });
+  assert.equal(stmts.filter((r) => r.sql.startsWith("SELECT")).length, 3, "the teams, then each eager collection");
+  assert.equal(recordStatements(engine, () => {
+    assert.deepEqual(team.members.map((m) => m.id), [1, 2]);
+    assert.deepEqual(team.leads.map((m) => m.id), [1, 2]);
+    assert.equal(member.team, team, "the team is in the identity map now: no SQL, so no raise");
+  }).length, 0);
+});
