@@ -79,9 +79,11 @@ export function flush(session: Session): void {
             }
           }
         } else if (rel.cascade.delete) {
-          for (const child of items(st, rel).concat(st.key !== undefined && !(rel.key in st.dict) ? loadedItems(st, rel) : [])) { const cst = stateOf(child)!; markDelete(cst); }
-        } else if (rel.direction === "ONETOMANY" && !rel.passiveDeletes) {
-          for (const child of rel.key in st.dict ? items(st, rel) : loadedItems(st, rel)) {
+          // passiveDeletes: children not loaded are left to the database (ON DELETE CASCADE); loaded ones go too.
+          for (const child of items(st, rel).concat(st.key !== undefined && !(rel.key in st.dict) && !rel.passiveDeletes ? loadedItems(st, rel) : [])) { const cst = stateOf(child)!; markDelete(cst); }
+        } else if (rel.direction === "ONETOMANY" && rel.spec.options.passiveDeletes !== "all") {
+          // Children lose their key (passiveDeletes: only those loaded; "all": none).
+          for (const child of rel.key in st.dict ? items(st, rel) : rel.passiveDeletes ? [] : loadedItems(st, rel)) {
             const cst = stateOf(child)!;
             addSync(cst, { rel, parent: null, parentIsLocal: true });
           }
@@ -268,7 +270,7 @@ function preloadForDelete(session: Session, states: InstanceState[], writeOnlyLo
       if (seen.has(st)) continue;
       seen.add(st);
       for (const rel of st.mapper.relationshipList) {
-        if (rel.viewonly || !(rel.cascade.delete || (rel.direction === "ONETOMANY" && !rel.passiveDeletes))) continue;
+        if (rel.viewonly || (rel.passiveDeletes && !isWriteOnly(rel)) || !(rel.cascade.delete || (rel.direction === "ONETOMANY" && !rel.passiveDeletes))) continue;
         if (isWriteOnly(rel) && (rel.passiveDeletes || (rel.direction === "MANYTOMANY" && !rel.cascade.delete))) continue;
         if (rel.key in st.dict) continue;
         let list = byRel.get(rel);

@@ -276,3 +276,65 @@ test("primaryJoin: lazy, selectin and joined loads all use the custom condition"
   const viaJoined = joined.scalars(select(Writer).options(joinedload(Writer.published)).orderBy(Writer.id)).unique().all();
   assert.deepEqual(viaJoined.map(titles), [["a", "c"], ["d"]]);
 });
+
+function passiveModel(passiveDeletes: true | "all", cascade?: string) {
+  const Base = declarativeBase();
+  @mapped class Folder extends Base.model("folders", {
+    id: Column(Integer, { primaryKey: true }),
+    files: relationship<File[]>("File", { passiveDeletes, backPopulates: "folder", ...(cascade ? { cascade } : {}) }),
+  }) {}
+  @mapped class File extends Base.model("files", {
+    id: Column(Integer, { primaryKey: true }),
+    folder_id: Column(Integer, ForeignKey("folders.id", { ondelete: cascade ? "CASCADE" : "SET NULL" })),
+    folder: relationship<Folder>("Folder", { backPopulates: "files" }),
+  }) {}
+  const engine = createEngine("sqlite:///:memory:");
+  Base.metadata.createAll(engine);
+  const Session = sessionmaker({ bind: engine });
+  const s = Session();
+  s.add(new Folder({ files: [new File(), new File()] }));
+  s.add(new Folder({ files: [new File()] }));
+  s.commit();
+  s.close();
+  const rows = () => engine.connect().execute({ sql: "SELECT id, folder_id FROM files ORDER BY id", parameters: [] }).rows;
+  return { Folder, File, engine, Session, rows };
+}
+
+test("passiveDeletes with delete cascade: children not loaded are left to ON DELETE CASCADE (no SELECT); loaded ones are deleted by the flush", () => {
+  const m = passiveModel(true, "all, delete-orphan");
+  const s = m.Session();
+  s.delete(s.get(m.Folder, 1)!);
+  const stmts = recordStatements(m.engine, () => s.commit()).filter((r) => !/^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/.test(r.sql)).map((r) => r.sql);
+  assert.deepEqual(stmts, ["DELETE FROM folders WHERE folders.id = ?"]);
+  assert.deepEqual(m.rows(), [[3, 2]]);
+  const s2 = m.Session();
+  const f2 = s2.get(m.Folder, 2)!;
+  assert.equal(f2.files.length, 1);
+  s2.delete(f2);
+  const writes = recordStatements(m.engine, () => s2.commit()).filter((r) => r.sql.startsWith("DELETE")).map((r) => r.sql);
+  assert.deepEqual(writes, ["DELETE FROM files WHERE files.id = ?", "DELETE FROM folders WHERE folders.id = ?"]);
+  assert.deepEqual(m.rows(), []);
+});
+
+test("passiveDeletes without cascade: loaded children lose their key, unloaded ones are left to the database; \"all\" touches none", () => {
+  const m = passiveModel(true);
+  const s = m.Session();
+  const f1 = s.get(m.Folder, 1)!;
+  const f2 = s.get(m.Folder, 2)!;
+  assert.equal(f1.files.length, 2);
+  s.delete(f1);
+  s.delete(f2);
+  const stmts = recordStatements(m.engine, () => s.commit()).filter((r) => /^(SELECT|UPDATE|DELETE)/.test(r.sql)).map((r) => r.sql);
+  assert.equal(stmts.filter((q) => q.startsWith("SELECT")).length, 0, stmts.join("\n"));
+  assert.equal(stmts.filter((q) => q.startsWith("UPDATE files")).length, 2, "the two loaded files of folder 1; folder 2's file is left to ON DELETE SET NULL");
+  assert.deepEqual(m.rows(), [[1, null], [2, null], [3, null]]);
+
+  const all = passiveModel("all");
+  const s2 = all.Session();
+  const g1 = s2.get(all.Folder, 1)!;
+  assert.equal(g1.files.length, 2);
+  s2.delete(g1);
+  const w = recordStatements(all.engine, () => s2.commit()).filter((r) => /^(UPDATE|DELETE)/.test(r.sql)).map((r) => r.sql);
+  assert.deepEqual(w, ["DELETE FROM folders WHERE folders.id = ?"]);
+  assert.deepEqual(all.rows(), [[1, null], [2, null], [3, 2]], "ON DELETE SET NULL did it");
+});
