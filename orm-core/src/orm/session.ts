@@ -373,14 +373,38 @@ export class Session {
     if (attributeNames) {
       for (const k of attributeNames) if (!st.mapper.columnPropByKey.has(k) && !st.mapper.relationships.has(k) && !st.mapper.columnExpressions?.has(k)) throw new ArgumentError(`expire(): ${st.mapper.name} has no attribute ${JSON.stringify(k)}.`);
       st.expireKeys(attributeNames);
-    } else st.expireAll();
+    } else this.expireWithCascade(st);
+  }
+  /**
+   * Expires an object and, along "refresh-expire" cascades, the related objects it has loaded
+   * (collected first: expiring the parent forgets its relationships).
+   */
+  private expireWithCascade(st: InstanceState): void {
+    const related: InstanceState[] = [];
+    const seen = new Set<InstanceState>([st]);
+    const walk = (s: InstanceState) => {
+      for (const rel of s.mapper.relationshipList) {
+        if (!rel.cascade.refreshExpire || !(rel.key in s.dict)) continue;
+        const v = s.dict[rel.key];
+        for (const item of v === null || v === undefined ? [] : rel.uselist ? quiet.raw(v as InstrumentedList) : [v as object]) {
+          const ist = stateOf(item);
+          if (!ist || seen.has(ist) || ist.session !== this || ist.key === undefined) continue;
+          seen.add(ist);
+          related.push(ist);
+          walk(ist);
+        }
+      }
+    };
+    walk(st);
+    st.expireAll();
+    for (const r of related) r.expireAll();
   }
   expireAll(): void { for (const obj of this.identityMap.values()) stateOf(obj)!.expireAll(); this.changed.clear(); }
   /** Reloads an object's attributes from the database now. */
   refresh(obj: object, attributeNames?: readonly string[]): void {
     const st = this.own(obj, "refresh");
     if (st.key === undefined) throw new InvalidRequestError(`Instance ${describeState(st)} is not persistent within this Session: refresh() needs a flushed object.`);
-    if (attributeNames) st.expireKeys(attributeNames); else st.expireAll();
+    if (attributeNames) st.expireKeys(attributeNames); else this.expireWithCascade(st);
     loadExpiredAttributes(st);
   }
   private own(obj: object, what: string): InstanceState {

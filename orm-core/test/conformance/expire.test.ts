@@ -259,3 +259,24 @@ test("an expired object can be changed without loading; the change is flushed as
   assert.equal(a.name, "Alice");
   assert.equal(a.age, 70);
 });
+
+test("expire() and refresh() of a whole object cascade along refresh-expire (in cascade \"all\") to the related objects it has loaded", () => {
+  for (const cascade of ["all", undefined]) {
+    const m = blog(cascade ? { cascade } : {});
+    const s = m.Session();
+    s.add(new m.User({ name: "ann", posts: [new m.Post({ title: "p1" }), new m.Post({ title: "p2" })] }));
+    s.commit();
+    const user = s.scalars(select(m.User)).one();
+    const posts = [...user.posts];
+    assert.deepEqual(posts.map((p) => p.title), ["p1", "p2"]);
+    exec(m.engine, "UPDATE posts SET title = upper(title)");
+    s.expire(user);
+    assert.equal(inspect(posts[0]!).unloaded.has("title"), cascade === "all");
+    assert.deepEqual(posts.map((p) => p.title), cascade === "all" ? ["P1", "P2"] : ["p1", "p2"]);
+    exec(m.engine, "UPDATE posts SET title = lower(title) || '!'");
+    assert.ok(user.posts.length === 2 && user.posts.every((p, i) => p === posts[i]), "the collection, loaded again (the expire forgot it), holds the same objects");
+    s.refresh(user);
+    assert.deepEqual(posts.map((p) => p.title), cascade === "all" ? ["p1!", "p2!"] : ["p1", "p2"]);
+    s.close();
+  }
+});
