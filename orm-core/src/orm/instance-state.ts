@@ -20,6 +20,16 @@ export function emptyDict(): Record<string, unknown> { return Object.create(NO_N
 /** The old value of an attribute that was never loaded before it was set. */
 export const NEVER_LOADED: unique symbol = Symbol("NEVER_LOADED");
 
+/**
+ * Shared by every state that has no snapshot / nothing expired (most loaded objects): a state gets
+ * its own on its first change or expiry (snapshot(), markExpired()), so loading allocates less.
+ */
+const NO_SNAPSHOT: Record<string, unknown> = Object.freeze(emptyDict());
+class NothingExpired extends Set<string> {
+  override add(): this { throw new Error("internal: use InstanceState.markExpired()"); }
+}
+const NOTHING_EXPIRED: Set<string> = new NothingExpired();
+
 export class InstanceState {
   /** Current values by attribute key (columns and loaded relationships). */
   dict: Record<string, unknown> = emptyDict();
@@ -27,9 +37,9 @@ export class InstanceState {
    * The database's value of each column changed since the last load or flush (SQLAlchemy's
    * committed_state): copy-on-write, so a loaded object costs one dictionary, not two.
    */
-  committed: Record<string, unknown> = emptyDict();
+  committed: Record<string, unknown> = NO_SNAPSHOT;
   /** Attribute keys to reload on next access; `allExpired` means every column. */
-  expired = new Set<string>();
+  expired: Set<string> = NOTHING_EXPIRED;
   allExpired = false;
   /** Identity key once persistent: "Mapper:pk1,pk2". */
   key: string | undefined;
@@ -66,29 +76,36 @@ export class InstanceState {
     for (const k in this.committed) if (!valuesEqual(this.dict[k], this.committed[k])) return true;
     return false;
   }
+  /** Marks a column to reload on next access. */
+  markExpired(key: string): void {
+    if (this.expired === NOTHING_EXPIRED) this.expired = new Set();
+    this.expired.add(key);
+  }
   /** Records the database's value of `key` before its first change since the last flush. */
   snapshot(key: string): void {
-    if (!(key in this.committed)) this.committed[key] = key in this.dict ? this.dict[key] : NEVER_LOADED;
+    if (key in this.committed) return;
+    if (this.committed === NO_SNAPSHOT) this.committed = emptyDict();
+    this.committed[key] = key in this.dict ? this.dict[key] : NEVER_LOADED;
   }
   /** The database's value of a column: the snapshot if it changed, else the current one. */
   committedValue(key: string): unknown { return key in this.committed ? this.committed[key] : this.dict[key]; }
   /** After a flush or load: what we hold is what the database holds. */
   commitAll(): void {
-    if (this.modified) for (const _ in this.committed) { this.committed = emptyDict(); break; }
+    if (this.modified) for (const _ in this.committed) { this.committed = NO_SNAPSHOT; break; }
     this.modified = false;
     this.relHistory = undefined;
   }
   expireAll(): void {
     // Fresh objects rather than deletes: deleting keys turns objects into slow dictionaries.
     this.dict = emptyDict();
-    this.committed = emptyDict();
+    this.committed = NO_SNAPSHOT;
     this.allExpired = true;
     this.expired.clear();
     this.modified = false;
     this.relHistory = undefined;
   }
   expireKeys(keys: readonly string[]): void {
-    for (const k of keys) { delete this.dict[k]; delete this.committed[k]; this.expired.add(k); this.relHistory?.delete(k); }
+    for (const k of keys) { delete this.dict[k]; delete this.committed[k]; this.markExpired(k); this.relHistory?.delete(k); }
   }
 }
 

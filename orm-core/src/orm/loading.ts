@@ -336,7 +336,7 @@ function instanceFromPositions(session: Session, mapper: Mapper, row: readonly u
     if (!refreshAll && !st.expired.size) return obj;
     if (st.allExpired) {
       // What this row doesn't hold reloads later: mark it expired rather than loaded.
-      for (const p of all) if (!(p.key in st.dict)) st.expired.add(p.key);
+      for (const p of all) if (!(p.key in st.dict)) st.markExpired(p.key);
       st.allExpired = false;
     }
     props.forEach((i, j) => {

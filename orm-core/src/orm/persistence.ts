@@ -113,7 +113,7 @@ export class Persister {
       : `INSERT INTO ${quoteIdentifier(table.name)} DEFAULT VALUES`);
     const res = this.conn.execute({ sql, parameters: params });
     if (autoPk) this.setValue(st, mapper.keyOfColumn(autoPk), res.lastrowid);
-    if (mapper.hasServerDefaults) for (const prop of mapper.columnProps) if (prop.column.table === table && prop.column.serverDefault !== undefined && st.dict[prop.key] === undefined) st.expired.add(prop.key);
+    if (mapper.hasServerDefaults) for (const prop of mapper.columnProps) if (prop.column.table === table && prop.column.serverDefault !== undefined && st.dict[prop.key] === undefined) st.markExpired(prop.key);
     if (!multi || table === mapper.tables[mapper.tables.length - 1]) {
       if (mapper.columnExpressions) expireColumnExpressions(st);
       dispatchMapper(mapper, "after_insert", this.conn, st.obj);
