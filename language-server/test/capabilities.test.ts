@@ -75,7 +75,7 @@ test("completion: secondary, cascade (comma-aware), orderBy, remoteSide, lazy, e
   assert.ok(cascade.includes("delete") && cascade.includes("delete-orphan") && !cascade.includes("all"), cascade.join());
   assert.deepEqual(complete(edit(MODEL, 'orderBy: "title desc"', 'orderBy: "|"')), ["id", "id desc", "title", "title desc", "user_id", "user_id desc"]);
   assert.deepEqual(complete(edit(MODEL, '{ secondary: postTags }', '{ secondary: postTags, remoteSide: ["|"] }')), ["id", "title", "user_id"]);
-  assert.deepEqual(complete(edit(MODEL, '{ secondary: postTags }', '{ secondary: postTags, lazy: "|" }')), ["select", "joined", "selectin", "raise", "noload"]);
+  assert.deepEqual(complete(edit(MODEL, '{ secondary: postTags }', '{ secondary: postTags, lazy: "|" }')), ["select", "joined", "selectin", "raise", "raise_on_sql", "noload", "write_only", "dynamic", "subquery", "immediate"]);
   const events = complete(MODEL + 'event.listen(User, "|");\n');
   assert.deepEqual(events, ["before_insert", "after_insert", "before_update", "after_update", "before_delete", "after_delete"]);
   assert.ok(complete(MODEL + 'event.listen(Session, "|");\n').includes("after_commit"));

@@ -12,7 +12,12 @@ import { toRange } from "../../convert";
 import { roleOf, stringAt } from "../cursor";
 import { inheritanceOf } from "../../inheritance";
 
-const LAZY = [["select", "load on first access (default)"], ["joined", "LEFT OUTER JOIN in the same query"], ["selectin", "one more SELECT ... IN for all parents"], ["raise", "raise instead of loading"], ["noload", "never load"]] as const;
+const LAZY = [
+  ["select", "load on first access (default)"], ["joined", "LEFT OUTER JOIN in the same query"], ["selectin", "one more SELECT ... IN for all parents"],
+  ["raise", "raise instead of loading"], ["raise_on_sql", "raise only when loading would run SQL"], ["noload", "never load"],
+  ["write_only", "a WriteOnlyCollection: add/remove/select(), never loaded"], ["dynamic", "like write_only, and iterable (legacy)"],
+  ["subquery", "eager, with the parents (loaded as selectin)"], ["immediate", "eager, with the parents (loaded as selectin)"],
+] as const;
 
 export function completion(analysis: Analysis, doc: TextDocumentLike, offset: number): CompletionItem[] {
   const file = analysis.files.get(doc.uri);
