@@ -153,6 +153,10 @@ function setScalar(st: InstanceState, rel: RelationshipProperty, value: object |
     old = readRelationship(st, rel) as object | null;
   }
   if (old === value && had) return;
+  if (rel.spec.options.singleParent) {
+    if (value) claimSingleParent(st, rel, value);
+    if (old) releaseSingleParent(st, rel, old);
+  }
   st.dict[rel.key] = value;
   const h = st.history(rel.key);
   if (st.session && st.key !== undefined) st.session.noteChange(st);
@@ -222,14 +226,39 @@ function cascadeAdd(st: InstanceState, rel: RelationshipProperty, item: object):
   }
 }
 
+/**
+ * singleParent: which parent each object was last associated with through the relationship (in
+ * memory, as SQLAlchemy's "hasparent" flag), so a second parent is refused.
+ */
+const singleParents = new WeakMap<RelationshipProperty, WeakMap<object, object>>();
+function claimSingleParent(owner: InstanceState, rel: RelationshipProperty, item: object): void {
+  let parents = singleParents.get(rel);
+  if (!parents) singleParents.set(rel, (parents = new WeakMap()));
+  const prev = parents.get(item);
+  if (prev && prev !== owner.obj) {
+    const held = stateOf(prev)?.dict[rel.key];
+    const stillHeld = rel.uselist ? !!held && quiet.raw(held as InstrumentedList).includes(item) : held === item;
+    if (stillHeld) {
+      throw new InvalidRequestError(`Instance ${describeState(stateOf(item)!)} is already associated with an instance of ${rel.parent.name} via its ${rel.name} attribute, and is only allowed a single parent (singleParent: true). Remove it from the other one first.`);
+    }
+  }
+  parents.set(item, owner.obj);
+}
+function releaseSingleParent(owner: InstanceState, rel: RelationshipProperty, item: object): void {
+  const parents = singleParents.get(rel);
+  if (parents?.get(item) === owner.obj) parents.delete(item);
+}
+
 export const collectionEvents: CollectionEvents = {
   appended(owner, rel, item, fromBackref) {
     checkTarget(rel, item);
+    if (rel.spec.options.singleParent) claimSingleParent(owner, rel, item);
     recordAppend(owner, rel, item);
     if (!fromBackref && rel.back) backrefAppend(item, rel.back, owner.obj);
     cascadeAdd(owner, rel, item);
   },
   removed(owner, rel, item, fromBackref) {
+    if (rel.spec.options.singleParent) releaseSingleParent(owner, rel, item);
     recordRemove(owner, rel, item);
     if (!fromBackref && rel.back) backrefRemove(item, rel.back, owner.obj);
   },

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import {
   declarativeBase, mapped, Column, Integer, String, ForeignKey, relationship, createEngine, sessionmaker,
-  select, inspect, asCollection, type Engine,
+  select, inspect, asCollection, InvalidRequestError, type Engine,
 } from "../../src/index";
 import { recordStatements } from "../support/sql";
 import { blog } from "../orm/blog-model";
@@ -319,4 +319,28 @@ test("a cascaded delete is undone by rollback(): parent and children are persist
   for (const p of posts) assert.equal(inspect(p).persistent, true);
   assert.deepEqual(rows(engine, "SELECT count(*) FROM posts"), [[3]]);
   assert.deepEqual(a.posts.map((p) => p.title).sort(), ["a1", "a2"]);
+});
+
+test("singleParent: an object held by one parent through the relationship can't be given to a second one", () => {
+  const Base = declarativeBase();
+  @mapped class Owner extends Base.model("owners", { id: Column(Integer, { primaryKey: true }), name: Column(String(20)) }) {}
+  @mapped class Pet extends Base.model("pets", {
+    id: Column(Integer, { primaryKey: true }), owner_id: Column(Integer, ForeignKey("owners.id")),
+    owner: relationship<Owner>("Owner", { cascade: "all, delete-orphan", singleParent: true }),
+  }) {}
+  const engine = createEngine("sqlite:///:memory:");
+  Base.metadata.createAll(engine);
+  const s = sessionmaker({ bind: engine })();
+  const ann = new Owner({ name: "ann" });
+  const rex = new Pet({ owner: ann });
+  const fido = new Pet();
+  assert.throws(() => { fido.owner = ann; }, (e: Error) => e instanceof InvalidRequestError && /is already associated with an instance of Pet via its Pet\.owner attribute, and is only allowed a single parent/.test(e.message));
+  assert.equal(fido.owner, null, "nothing changed");
+  rex.owner = null;
+  fido.owner = ann;
+  s.add(fido);
+  s.add(rex);
+  s.commit();
+  assert.deepEqual(rows(engine, "SELECT id, owner_id FROM pets ORDER BY id"), [[fido.id, ann.id], [rex.id, null]]);
+  void Owner;
 });
