@@ -5,7 +5,7 @@
  * server shows them in hover.
  */
 import {
-  columnOfAttribute, findClass, findTable, subjects, type ClassSpec, type ColumnInfo, type MappingIssue, type MappingModel,
+  columnOfAttribute, findClass, findTable, inheritedColumnOfAttribute, subjects, type ClassSpec, type ColumnInfo, type MappingIssue, type MappingModel,
   type RelationshipInfo, type TableSpec,
 } from "./model";
 
@@ -52,10 +52,10 @@ function namedColumns(model: MappingModel, owner: ClassSpec, target: ClassSpec, 
   if (!names) return undefined;
   const out = new Set<string>();
   for (const n of names) {
-    const own = columnOfAttribute(model, owner, n);
-    const other = own ? undefined : columnOfAttribute(model, target, n);
-    if (own) out.add(`${owner.tableName}.${own.name}`);
-    else if (other) out.add(`${target.tableName}.${other.name}`);
+    // An attribute of the class or of a parent (Base.inherit), in the table of the class that maps it.
+    const own = inheritedColumnOfAttribute(model, owner, n);
+    const found = own ?? inheritedColumnOfAttribute(model, target, n);
+    if (found) out.add(`${found.owner.tableName}.${found.column.name}`);
   }
   return out;
 }

@@ -150,3 +150,26 @@ export function relationshipsOf(model: MappingModel, cls: ClassSpec): Relationsh
   }
   return out;
 }
+
+// ---- inheritance: what a subclass has from its parents (Base.inherit) -------------------------
+
+/** The class and its parents, nearest first. */
+export function lineageOf(model: MappingModel, cls: ClassSpec): ClassSpec[] {
+  const out: ClassSpec[] = [];
+  for (let c: ClassSpec | undefined = cls; c && !out.includes(c); c = c.inherits ? findClass(model, c.inherits) : undefined) out.push(c);
+  return out;
+}
+/** Every relationship an instance of the class has: its own, then those it inherits. */
+export function inheritedRelationshipsOf(model: MappingModel, cls: ClassSpec): RelationshipInfo[] {
+  const out: RelationshipInfo[] = [];
+  for (const c of lineageOf(model, cls)) for (const r of relationshipsOf(model, c)) if (!out.some((o) => o.attribute === r.attribute)) out.push(r);
+  return out;
+}
+/** The column behind an attribute of the class or of a parent, with the class that maps it. */
+export function inheritedColumnOfAttribute(model: MappingModel, cls: ClassSpec, attribute: string): { column: ColumnInfo; owner: ClassSpec } | undefined {
+  for (const c of lineageOf(model, cls)) {
+    const column = columnOfAttribute(model, c, attribute);
+    if (column) return { column, owner: c };
+  }
+  return undefined;
+}

@@ -485,3 +485,36 @@ test("ORM-enabled DML on a single-table subclass is about its rows; on a joined 
   assert.throws(() => s2.execute(update(j.Engineer).values({ language: "x" })), (e: Error) => e instanceof InvalidRequestError && /update\(Engineer\): Engineer spans several tables \(joined-table inheritance\)/.test(e.message));
   assert.throws(() => s2.execute(insert(j.Engineer), [{ name: "x" }]), /insert\(Engineer\): Engineer spans several tables/);
 });
+
+test("a subclass is mapped with its parents' attributes: backPopulates and orderBy may name inherited ones", () => {
+  const Base = declarativeBase();
+  @mapped
+  class Company extends Base.model("companies", {
+    id: Column(Integer, { primaryKey: true }),
+    engineers: relationship<Engineer[]>("Engineer", { backPopulates: "company", orderBy: "name" }),
+  }) {}
+  @mapped
+  class Person extends Base.model("people", {
+    id: Column(Integer, { primaryKey: true }), name: Column(String(20)), kind: Column(String(20)),
+    company_id: Column(Integer, ForeignKey("companies.id")),
+    company: relationship<Company>("Company", { backPopulates: "engineers" }),
+  }, { polymorphicOn: "kind", polymorphicIdentity: "person" }) {}
+  @mapped
+  class Engineer extends Base.inherit(Person, "engineers", {
+    id: Column(Integer, ForeignKey("people.id"), { primaryKey: true }), language: Column(String(20)),
+  }, { polymorphicIdentity: "engineer" }) {}
+  const engine = createEngine("sqlite:///:memory:");
+  Base.metadata.createAll(engine);
+  const s = sessionmaker({ bind: engine })();
+  const c = new Company();
+  const zed = new Engineer({ name: "zed", language: "go" });
+  const amy = new Engineer({ name: "amy", language: "c" });
+  c.engineers = [zed, amy];
+  assert.equal(zed.company, c, "the inherited many-to-one is the other side");
+  s.add(c);
+  s.commit();
+  const s2 = sessionmaker({ bind: engine })();
+  const loaded = s2.scalars(select(Company)).one();
+  assert.deepEqual(loaded.engineers.map((e) => e.name), ["amy", "zed"], "ordered by the inherited column");
+  void Person;
+});

@@ -8,7 +8,7 @@ import { suggest } from "../../util/suggest";
 import { parseCascade } from "../cascade";
 import { deriveRelationship } from "../derive";
 import {
-  columnOfAttribute, findClass, relationshipsOf, subjects, type ClassSpec, type MappingIssue, type MappingModel, type RelationshipInfo,
+  findClass, inheritedColumnOfAttribute, inheritedRelationshipsOf, lineageOf, subjects, type ClassSpec, type MappingIssue, type MappingModel, type RelationshipInfo,
 } from "../model";
 
 const err = (code: MappingIssue["code"], subject: string, message: string, extra: Partial<MappingIssue> = {}): MappingIssue =>
@@ -36,14 +36,14 @@ function checkOne(model: MappingModel, cls: ClassSpec, rel: RelationshipInfo): M
 
   // ORM116: names of attributes in remoteSide (owner), foreignKeys (owner or target) and orderBy (target).
   for (const name of rel.remoteSide ?? []) {
-    if (!columnOfAttribute(model, cls, name)) out.push(unknownAttr("remoteSide", name, cls, cls, opt("remoteSide"), where, model));
+    if (!inheritedColumnOfAttribute(model, cls, name)) out.push(unknownAttr("remoteSide", name, cls, cls, opt("remoteSide"), where, model));
   }
   for (const name of rel.foreignKeys ?? []) {
-    if (!columnOfAttribute(model, cls, name) && !columnOfAttribute(model, target, name)) out.push(unknownAttr("foreignKeys", name, cls, cls, opt("foreignKeys"), where, model));
+    if (!inheritedColumnOfAttribute(model, cls, name) && !inheritedColumnOfAttribute(model, target, name)) out.push(unknownAttr("foreignKeys", name, cls, cls, opt("foreignKeys"), where, model));
   }
   for (const item of rel.orderBy ?? []) {
     const name = item.trim().split(/\s+/)[0]!;
-    if (!columnOfAttribute(model, target, name)) out.push(unknownAttr("orderBy", name, target, cls, opt("orderBy"), where, model));
+    if (!inheritedColumnOfAttribute(model, target, name)) out.push(unknownAttr("orderBy", name, target, cls, opt("orderBy"), where, model));
   }
 
   // ORM109: cascade words and combinations.
@@ -71,13 +71,13 @@ function checkOne(model: MappingModel, cls: ClassSpec, rel: RelationshipInfo): M
 
   // backPopulates: the other side must exist and name this one.
   if (rel.backPopulates !== undefined) {
-    const others = relationshipsOf(model, target);
+    const others = inheritedRelationshipsOf(model, target);
     const other = others.find((r) => r.attribute === rel.backPopulates);
     const isColumn = target.columns.some((c) => c.attribute === rel.backPopulates);
     if (!other) {
       const hint = suggest(rel.backPopulates, others.map((r) => r.attribute));
       out.push(err("ORM102", opt("backPopulates"), `backPopulates: "${rel.backPopulates}" on ${where} names ${isColumn ? "a column, not a relationship," : "no attribute"} of ${target.name}.${hint ? ` Did you mean "${hint}"?` : ` Add ${rel.backPopulates}: relationship<${cls.name}${derived?.ok && derived.value.direction === "MANYTOONE" ? "[]" : ""}>("${cls.name}", { backPopulates: "${rel.attribute}" }) to ${target.name}.`}`, hint ? { suggestion: hint } : {}));
-    } else if (other.target !== cls.name) {
+    } else if (!sameHierarchy(model, cls, other.target)) {
       out.push(err("ORM103", opt("backPopulates"), `backPopulates: "${rel.backPopulates}" on ${where} names ${target.name}.${other.attribute}, which points to ${other.target}, not ${cls.name}. Point it at the relationship of ${target.name} that refers to ${cls.name}.`, { related: [subjects.attr(target.name, other.attribute)] }));
     } else if (other.backPopulates !== undefined && other.backPopulates !== rel.attribute) {
       out.push(err("ORM103", opt("backPopulates"), `${where} and ${target.name}.${other.attribute} don't point back at each other: ${target.name}.${other.attribute} says backPopulates: "${other.backPopulates}". Make it backPopulates: "${rel.attribute}".`, { related: [subjects.option(target.name, other.attribute, "backPopulates")], suggestion: rel.attribute }));
@@ -96,9 +96,18 @@ function checkOne(model: MappingModel, cls: ClassSpec, rel: RelationshipInfo): M
   return out;
 }
 
+/** Whether class `name` is `cls` or shares an inheritance root with it (SQLAlchemy's common_parent). */
+function sameHierarchy(model: MappingModel, cls: ClassSpec, name: string): boolean {
+  if (cls.name === name) return true;
+  const other = findClass(model, name);
+  if (!other) return false;
+  const root = (c: ClassSpec) => lineageOf(model, c).at(-1);
+  return root(cls) === root(other);
+}
+
 function unknownAttr(option: string, name: string, on: ClassSpec, owner: ClassSpec, subject: string, where: string, model: MappingModel): MappingIssue {
-  const names = on.columns.map((c) => c.attribute);
+  const names = [...new Set(lineageOf(model, on).flatMap((c) => c.columns.map((col) => col.attribute)))];
   const hint = suggest(name, names);
-  void owner; void model;
+  void owner;
   return err("ORM116", subject, `${option}: "${name}" on ${where} names no column attribute of ${on.name}.${hint ? ` Did you mean "${hint}"?` : ` Its columns: ${names.join(", ")}.`}`, hint ? { suggestion: hint } : {});
 }
