@@ -37,6 +37,7 @@ export { hybridProperty, validates } from "./orm/hybrid";
 export { checkHybrids, assertHybridsAgree, HybridMismatchError, type HybridMismatch, type CheckHybridsOptions } from "./orm/hybrid-check";
 export { columnProperty, ColumnPropertyAttribute, type ColumnPropertySpec, type ColumnPropertyOptions } from "./orm/column-property";
 export { inspect } from "./orm/inspect";
+export { aliased, type Aliased } from "./orm/aliased";
 export { asCollection } from "./orm/collections";
 export { WriteOnlyCollection, DynamicCollection } from "./orm/writeonly";
 export { associationProxy, AssociationProxyAttribute, type AssociationProxySpec, type AssociationProxyOptions } from "./orm/association-proxy";

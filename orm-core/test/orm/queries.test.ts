@@ -1,6 +1,9 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { select, func, and, or, not, exists, NoResultFound, MultipleResultsFound, ArgumentError, Session as SessionClass } from "../../src/index";
+import {
+  select, func, and, or, not, exists, NoResultFound, MultipleResultsFound, ArgumentError, Session as SessionClass,
+  declarativeBase, mapped, Column, Integer, String, ForeignKey, createEngine, sessionmaker, aliased,
+} from "../../src/index";
 import { expectSql } from "../support/sql";
 import { blog } from "./blog-model";
 
@@ -90,4 +93,30 @@ test("merge() copies a detached object's state onto the session's instance", () 
   assert.equal(merged.name, "Alicia");
   s2.commit();
   assert.equal(Session().get(User, 1)!.name, "Alicia");
+});
+
+test("aliased(): the same class twice in one query (an employee and their manager)", () => {
+  const Base = declarativeBase();
+  @mapped class Staff extends Base.model("staff", {
+    id: Column(Integer, { primaryKey: true }), name: Column(String(20), { nullable: false }),
+    manager_id: Column(Integer, ForeignKey("staff.id")),
+  }) {}
+  const engine = createEngine("sqlite:///:memory:");
+  Base.metadata.createAll(engine);
+  const s = sessionmaker({ bind: engine })();
+  s.add(new Staff({ name: "boss" }));
+  s.flush();
+  s.add(new Staff({ name: "ann", manager_id: 1 }));
+  s.add(new Staff({ name: "bob", manager_id: 1 }));
+  s.commit();
+  const Manager = aliased(Staff, { name: "manager" });
+  const q = select(Staff.name, Manager.name).join(Manager, Staff.manager_id.eq(Manager.id)).orderBy(Staff.name);
+  assert.match(q.toString(), /FROM staff JOIN staff AS manager ON staff\.manager_id = manager\.id/);
+  assert.deepEqual(s.execute(q).all().map((r) => [...r]), [["ann", "boss"], ["bob", "boss"]]);
+  const bosses = s.scalars(select(Manager).join(Staff, Staff.manager_id.eq(Manager.id)).where(Staff.name.eq("ann"))).all();
+  assert.equal(bosses.length, 1);
+  const boss: InstanceType<typeof Staff> = bosses[0]!;
+  assert.ok(boss instanceof Staff && boss.name === "boss");
+  assert.equal(boss, s.get(Staff, 1), "the same identity-mapped object");
+  assert.throws(() => aliased({} as never), /aliased\(\) takes a @mapped class/);
 });
