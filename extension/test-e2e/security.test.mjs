@@ -154,7 +154,8 @@ test("a module that loops forever is stopped at the timeout; the editor keeps an
     const run2 = s.page.locator(".contentWidgets .codelens-decoration a", { hasText: "▶ Run" });
     await run2.first().waitFor({ timeout: 60_000 });
     await run2.first().click();
-    const ok = await webviewFrame(s.page, "#grid");
+    // A fresh runner process compiles and loads the module: on a busy 2-core machine this takes a while.
+    const ok = await webviewFrame(s.page, "#grid", 90_000);
     await ok.locator("#grid tbody tr").first().waitFor();
     assert.equal(await ok.locator("#row-count").innerText(), "2 rows");
   } finally {
