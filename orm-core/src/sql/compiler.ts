@@ -91,7 +91,10 @@ export class SqlCompiler {
 
   private noteCte(node: AliasNode): void {
     const seen = this.ctes.get(node.name);
-    if (!seen || (seen !== node && node.element.kind === "compound" && seen.element.kind !== "compound")) this.ctes.set(node.name, node);
+    if (seen && seen !== node && seen.element !== node.element && !grows(seen, node) && !grows(node, seen)) {
+      throw new ArgumentError(`Two different CTEs are named ${JSON.stringify(node.name)} in one statement: give them distinct names, cte("other_name").`);
+    }
+    if (!seen || grows(seen, node)) this.ctes.set(node.name, node);
     if (!this.cteRefs.includes(node.name)) this.cteRefs.push(node.name);
   }
 
@@ -324,6 +327,12 @@ export class SqlCompiler {
   private visitReturning(cols: readonly ExprNode[]): void {
     if (cols.length) { this.write(" RETURNING "); this.visitList(cols, ", ", false); }
   }
+}
+
+/** Whether CTE `b` is `a` extended by unionAll() (the recursive pattern): `b`'s body starts with `a`'s. */
+function grows(a: AliasNode, b: AliasNode): boolean {
+  for (let e = b.element; e.kind === "compound"; e = e.selects[0]!) if (e.selects[0] === a.element) return true;
+  return false;
 }
 
 // ---- FROM inference -----------------------------------------------------------

@@ -107,3 +107,10 @@ test("a compound as a CTE", () => {
   expectSql(stmt, "WITH ends AS (SELECT users.name FROM users WHERE users.id = ? UNION SELECT users.name FROM users WHERE users.id = ?) SELECT count(ends.name) FROM ends", [1, 4]);
   assert.deepEqual(rows(stmt), [[2]]);
 });
+
+test("two unrelated CTEs of the same name in one statement are refused", () => {
+  const { users } = db();
+  const a = select(users.c.id).where(users.c.id.eq(1)).cte("x");
+  const b = select(users.c.id).where(users.c.id.eq(2)).cte("x");
+  assert.throws(() => select(a.c.id, b.c.id).compile(), /Two different CTEs are named "x".*distinct names/);
+});
