@@ -7,12 +7,12 @@
 import { ArgumentError } from "../errors/errors";
 import { Integer } from "../schema/types";
 import { suggest } from "../util/suggest";
-import { bind, describe, fromElement, toExpr } from "./coerce";
+import { bind, clauseElement, describe, fromElement, toExpr } from "./coerce";
 import { ColumnElement } from "./expressions";
 import { SqlCompiler, quoteIdentifier } from "./compiler";
 import { Select } from "./select";
 import type { CompiledQuery } from "../engine/engine";
-import type { AliasNode, CompoundNode, CompoundOp, CteInfo, ExprNode, FromNode, SelectNode } from "./nodes";
+import { emptySelect, type AliasNode, type CompoundNode, CompoundOp, CteInfo, ExprNode, FromNode, SelectNode } from "./nodes";
 
 type Member = Select<any> | CompoundSelect<any>;
 
@@ -113,6 +113,16 @@ export class CompoundSelect<R extends readonly unknown[] = unknown[]> {
   subquery(name?: string): NamedSelect { return new NamedSelect(this.node, name ?? `anon_${++anonCount}`); }
   /** A CTE of the compound. */
   cte(name?: string, options: { recursive?: boolean } = {}): CTE { return new CTE(this.node, name ?? `anon_${++anonCount}`, !!options.recursive); }
+
+  /**
+   * As a value: `User.id.in(union(a, b))`, `(SELECT ...)` in a column list. Written
+   * `(SELECT * FROM (a UNION b) AS anon_1)`, since SQLite takes no compound in those places otherwise.
+   */
+  [clauseElement](): ExprNode {
+    const from: AliasNode = Object.freeze({ kind: "alias", name: `anon_${++anonCount}`, element: this.node });
+    const wrapped: SelectNode = { ...emptySelect(), columns: [{ kind: "literal", sql: "*", type: Integer }], froms: [from] };
+    return { kind: "scalar_subquery", select: wrapped, type: exportedColumns(this.node)[0]?.type ?? Integer };
+  }
 
   /** The SQL and parameters this statement compiles to. */
   compile(): CompiledQuery { return ormCompile ? ormCompile(this) : SqlCompiler.compile(this.node); }

@@ -114,3 +114,13 @@ test("two unrelated CTEs of the same name in one statement are refused", () => {
   const b = select(users.c.id).where(users.c.id.eq(2)).cte("x");
   assert.throws(() => select(a.c.id, b.c.id).compile(), /Two different CTEs are named "x".*distinct names/);
 });
+
+test("a compound as a value: IN (union(...)) and a scalar subquery", () => {
+  const { users, rows } = db();
+  const ids = union(select(users.c.id).where(users.c.id.eq(1)), select(users.c.id).where(users.c.name.eq("Carol")));
+  const stmt = select(users.c.name).where(users.c.id.in(ids)).orderBy(users.c.name);
+  assert.match(stmt.compile().sql.replace(/\s+/g, " "), /WHERE users\.id IN \(SELECT \* FROM \(SELECT users\.id FROM users WHERE users\.id = \? UNION SELECT users\.id FROM users WHERE users\.name = \?\) AS anon_\d+\) ORDER BY users\.name$/);
+  assert.deepEqual(rows(stmt), [["Alice"], ["Carol"]]);
+  const top = union(select(users.c.id).where(users.c.id.eq(2)), select(users.c.id).where(users.c.id.eq(3))).orderBy("id").limit(1);
+  assert.deepEqual(rows(select(users.c.name).where(users.c.id.eq(top))), [["Bob"]]);
+});
