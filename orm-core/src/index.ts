@@ -16,6 +16,7 @@ export { ddlForTableSpec } from "./schema/from-spec";
 // sql
 export { ColumnElement, and, or, not, literal, text, desc, asc, nullsFirst, nullsLast, case_ as case, cast } from "./sql/expressions";
 export { select, Select, Subquery } from "./sql/select";
+export { union, unionAll, intersect, except_, CompoundSelect, CTE } from "./sql/compound";
 export { insert, update, deleteFrom, Insert, Update, Delete } from "./sql/dml";
 export { func, exists } from "./sql/functions";
 export { quoteIdentifier } from "./sql/compiler";

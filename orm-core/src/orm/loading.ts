@@ -11,7 +11,7 @@ import { adaptToFrom } from "../sql/adapt";
 import { checkBindable } from "../sql/coerce";
 import type { CompiledQuery } from "../engine/engine";
 import { Result } from "../engine/result";
-import type { AliasNode, ColumnNode, EntityNode, ExprNode, FromNode, JoinClause, SelectNode, TableNode } from "../sql/nodes";
+import type { AliasNode, ColumnNode, CompoundNode, EntityNode, ExprNode, FromNode, JoinClause, SelectNode, TableNode } from "../sql/nodes";
 import { Integer } from "../schema/types";
 import { InstanceState, stateKey, stateOf } from "./instance-state";
 import { AliasedClass, mapperOf, type Mapper } from "./mapper";
@@ -43,7 +43,7 @@ interface PolyHydration {
   readonly byIdentity: ReadonlyMap<unknown, { readonly mapper: Mapper; readonly props: readonly number[]; readonly at: readonly number[] }>;
 }
 interface ColumnSlot { kind: "column"; index: number; node: ExprNode }
-type Slot = EntitySlot | ColumnSlot;
+/** @internal */ export type Slot = EntitySlot | ColumnSlot;
 /** A joined eager load: the alias and column range in the row, and nested joined loads. */
 interface JoinedLoad { rel: RelationshipProperty; from: TableNode | AliasNode; start: number; joined: JoinedLoad[]; selectin: PathLoad[]; exprs?: readonly ColumnExpressionProp[]; exprStart?: number }
 /** A relationship to load after the main query, with what to load beneath it. */
@@ -382,9 +382,14 @@ function hydrateSlot(session: Session, slot: EntitySlot, row: readonly unknown[]
 /** Runs an ORM select and returns its Result. */
 export function executeSelect(session: Session, stmt: Select<any>): Result<any> {
   const { node, slots, hasJoinedCollections } = planSelect(stmt);
+  return executePlanned(session, node, slots, hasJoinedCollections, stmt.executionOptionsMap);
+}
+
+/** @internal Runs a planned statement (a select, or a compound of planned selects: compound-loading.ts). */
+export function executePlanned(session: Session, node: SelectNode | CompoundNode, slots: Slot[], hasJoinedCollections: boolean, executionOptions: Readonly<Record<string, unknown>>): Result<any> {
   const compiled = SqlCompiler.compile(node);
-  const populateExisting = !!stmt.executionOptionsMap["populateExisting"];
-  const yieldPer = stmt.executionOptionsMap["yieldPer"];
+  const populateExisting = !!executionOptions["populateExisting"];
+  const yieldPer = executionOptions["yieldPer"];
   if (yieldPer !== undefined) return streamSelect(session, compiled, slots, hasJoinedCollections, populateExisting, yieldPer);
   const cursor = session.connection().execute(compiled);
   const out: unknown[][] = [];

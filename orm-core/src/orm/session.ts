@@ -9,6 +9,8 @@ import { describe } from "../sql/coerce";
 import type { Connection, Engine } from "../engine/engine";
 import type { Result } from "../engine/result";
 import { Select } from "../sql/select";
+import { CompoundSelect } from "../sql/compound";
+import { executeCompound } from "./compound-loading";
 import { Insert, Update, Delete } from "../sql/dml";
 import type { InstanceState } from "./instance-state";
 import { stateOf } from "./instance-state";
@@ -448,7 +450,7 @@ export class Session {
    * update/delete with criteria keep loaded objects in step ("auto", "evaluate", "fetch", false).
    * @example session.execute(select(User).where(User.name.eq("Alice"))).scalars().all()
    */
-  execute<R extends readonly unknown[]>(stmt: Select<R>): Result<R>;
+  execute<R extends readonly unknown[]>(stmt: Select<R> | CompoundSelect<R>): Result<R>;
   execute(stmt: Insert | Update | Delete, rows?: readonly Record<string, unknown>[], options?: DmlOptions): Result<any>;
   execute(stmt: unknown, rows?: readonly Record<string, unknown>[], options: DmlOptions = {}): Result<any> {
     this.checkUsable();
@@ -456,16 +458,20 @@ export class Session {
       this.autoflushIfEnabled();
       return executeSelect(this, stmt as Select<any>);
     }
+    if (stmt instanceof CompoundSelect) {
+      this.autoflushIfEnabled();
+      return executeCompound(this, stmt);
+    }
     if (stmt instanceof Insert || stmt instanceof Update || stmt instanceof Delete) {
       this.autoflushIfEnabled();
       return executeDml(this, stmt, rows, options ?? {});
     }
-    throw new ArgumentError(`session.execute() takes select(), insert(), update() or deleteFrom(), got ${describe(stmt)}.`);
+    throw new ArgumentError(`session.execute() takes select(), union(...), insert(), update() or deleteFrom(), got ${describe(stmt)}.`);
   }
   /** `execute(stmt).scalars()`. */
-  scalars<R extends readonly unknown[]>(stmt: Select<R>) { return this.execute(stmt).scalars(); }
+  scalars<R extends readonly unknown[]>(stmt: Select<R> | CompoundSelect<R>) { return this.execute(stmt).scalars(); }
   /** `execute(stmt).scalar()`: the first column of the first row, or null. */
-  scalar<R extends readonly unknown[]>(stmt: Select<R>): R[0] | null { return this.execute(stmt).scalar(); }
+  scalar<R extends readonly unknown[]>(stmt: Select<R> | CompoundSelect<R>): R[0] | null { return this.execute(stmt).scalar(); }
 
   /**
    * The instance with this primary key: from the identity map, or loaded; null if none.

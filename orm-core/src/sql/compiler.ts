@@ -8,7 +8,7 @@ import { ArgumentError } from "../errors/errors";
 import type { CompiledQuery } from "../engine/engine";
 import { checkBindable } from "./coerce";
 import type {
-  AnyNode, BinaryNode, ExprNode, FromNode, InsertNode, UpdateNode, DeleteNode, SelectNode, AliasNode, TableNode, JoinClause,
+  AnyNode, BinaryNode, ExprNode, FromNode, InsertNode, UpdateNode, DeleteNode, SelectNode, AliasNode, TableNode, JoinClause, CompoundNode,
 } from "./nodes";
 
 // Words SQLite (and SQLAlchemy's SQLite dialect) would misread as keywords.
@@ -51,11 +51,51 @@ export class SqlCompiler {
   private readonly params: unknown[] = [];
   /** FROMs of the enclosing selects, for correlating subqueries. */
   private enclosing: Enclosing[] = [];
+  /** CTEs met while writing the current text, by name (a recursive CTE's later, compound form wins). */
+  private cteRefs: string[] = [];
+  private readonly ctes = new Map<string, AliasNode>();
 
   static compile(node: AnyNode): CompiledQuery {
     const c = new SqlCompiler();
     c.visit(node);
+    if (c.ctes.size) return c.withCtes();
     return Object.freeze({ sql: c.sql, parameters: Object.freeze(c.params) });
+  }
+
+  /** Hoists every CTE into one top-level WITH, each after the CTEs its body uses (SQLAlchemy's nesting rule). */
+  private withCtes(): CompiledQuery {
+    const main = { sql: this.sql, params: [...this.params], refs: this.cteRefs };
+    const done = new Set<string>();
+    const out: { name: string; sql: string; params: unknown[] }[] = [];
+    const emit = (name: string): void => {
+      if (done.has(name)) return;
+      done.add(name);
+      const cte = this.ctes.get(name)!;
+      this.sql = ""; this.params.length = 0; this.cteRefs = []; this.enclosing = [];
+      this.visit(cte.element);
+      const body = { name, sql: this.sql, params: [...this.params] };
+      const refs = this.cteRefs;
+      for (const r of refs) emit(r);
+      out.push(body);
+    };
+    for (const r of main.refs) emit(r);
+    const recursive = [...this.ctes.values()].some((c) => c.cte!.recursive);
+    const parts = out.map((o) => {
+      const info = this.ctes.get(o.name)!.cte!;
+      const cols = info.recursive && info.columns.length ? `(${info.columns.map(quoteIdentifier).join(", ")})` : "";
+      return `${quoteIdentifier(o.name)}${cols} AS \n(${o.sql})`;
+    });
+    const sql = `WITH ${recursive ? "RECURSIVE " : ""}${parts.join(", \n")}\n ${main.sql}`;
+    return Object.freeze({ sql, parameters: Object.freeze([...out.flatMap((o) => o.params), ...main.params]) });
+  }
+
+  private noteCte(node: AliasNode): void {
+    const seen = this.ctes.get(node.name);
+    if (seen && seen !== node && seen.element !== node.element && !grows(seen, node) && !grows(node, seen)) {
+      throw new ArgumentError(`Two different CTEs are named ${JSON.stringify(node.name)} in one statement: give them distinct names, cte("other_name").`);
+    }
+    if (!seen || grows(seen, node)) this.ctes.set(node.name, node);
+    if (!this.cteRefs.includes(node.name)) this.cteRefs.push(node.name);
   }
 
   private write(s: string): void { this.sql += s; }
@@ -71,6 +111,7 @@ export class SqlCompiler {
   visit(node: AnyNode): void {
     switch (node.kind) {
       case "select": return this.visitSelect(node, false);
+      case "compound": return this.visitCompound(node);
       case "insert": return this.visitInsert(node);
       case "update": return this.visitUpdate(node);
       case "delete": return this.visitDelete(node);
@@ -146,7 +187,12 @@ export class SqlCompiler {
   }
 
   private visitAlias(node: AliasNode): void {
-    if (node.element.kind === "table") {
+    if (node.cte) { this.noteCte(node); this.write(quoteIdentifier(node.name)); return; }
+    if (node.element.kind === "compound") {
+      this.write("(");
+      this.visitCompound(node.element);
+      this.write(`) AS ${quoteIdentifier(node.name)}`);
+    } else if (node.element.kind === "table") {
       this.write(`${quoteIdentifier(node.element.table.name)} AS ${quoteIdentifier(node.name)}`);
     } else {
       this.write("(");
@@ -208,6 +254,30 @@ export class SqlCompiler {
     void nested;
   }
 
+  /**
+   * SQLite's compound: members unparenthesized; a member that is itself a compound, or has its own
+   * ORDER BY / LIMIT, is read through `SELECT * FROM (...)` (SQLite refuses those as members).
+   */
+  private visitCompound(node: CompoundNode): void {
+    const outer = this.enclosing;
+    this.enclosing = [];
+    node.selects.forEach((m, i) => {
+      if (i) this.write(` ${node.op} `);
+      if (m.kind === "compound" || m.orderBy.length || m.limit || m.offset) {
+        this.write("SELECT * FROM (");
+        if (m.kind === "compound") this.visitCompound(m); else this.visitSelect(m, true);
+        this.write(")");
+      } else this.visitSelect(m, true);
+    });
+    this.enclosing = outer;
+    if (node.orderBy.length) { this.write(" ORDER BY "); this.visitList(node.orderBy, ", ", false); }
+    if (node.limit || node.offset) {
+      this.write("\n LIMIT ");
+      if (node.limit) this.visit(node.limit); else this.write("-1");
+      if (node.offset) { this.write(" OFFSET "); this.visit(node.offset); }
+    }
+  }
+
   // ---- DML ------------------------------------------------------------------
 
   private visitInsert(node: InsertNode): void {
@@ -257,6 +327,12 @@ export class SqlCompiler {
   private visitReturning(cols: readonly ExprNode[]): void {
     if (cols.length) { this.write(" RETURNING "); this.visitList(cols, ", ", false); }
   }
+}
+
+/** Whether CTE `b` is `a` extended by unionAll() (the recursive pattern): `b`'s body starts with `a`'s. */
+function grows(a: AliasNode, b: AliasNode): boolean {
+  for (let e = b.element; e.kind === "compound"; e = e.selects[0]!) if (e.selects[0] === a.element) return true;
+  return false;
 }
 
 // ---- FROM inference -----------------------------------------------------------

@@ -11,7 +11,12 @@ export type FromNode = TableNode | AliasNode | JoinNode;
 
 export interface TableNode { readonly kind: "table"; readonly table: TableObject }
 /** A named subquery or an aliased table: `(SELECT ...) AS name`, `users AS users_1`. */
-export interface AliasNode { readonly kind: "alias"; readonly name: string; readonly element: SelectNode | TableNode }
+export interface AliasNode {
+  readonly kind: "alias"; readonly name: string; readonly element: SelectNode | TableNode | CompoundNode;
+  /** A CTE: rendered by name where used, its body hoisted into the top-level WITH (compiler.ts). */
+  readonly cte?: CteInfo;
+}
+export interface CteInfo { readonly recursive: boolean; readonly columns: readonly string[] }
 export interface JoinNode { readonly kind: "join"; readonly left: FromNode; readonly right: FromNode; readonly on: ExprNode; readonly isOuter: boolean }
 
 export interface ColumnNode {
@@ -56,7 +61,6 @@ export interface SelectNode {
   readonly limit?: ExprNode;
   readonly offset?: ExprNode;
   readonly distinct: boolean;
-  /** A compound (UNION ...) is not supported yet; kept out of the type on purpose. */
   readonly forUpdate?: boolean;
   /** As a subquery: correlate only these enclosing FROMs (`correlate()`), or all but these (`correlateExcept()`). */
   readonly correlate?: readonly FromNode[];
@@ -87,7 +91,17 @@ export interface DeleteNode {
   readonly where: readonly ExprNode[];
   readonly returning: readonly ExprNode[];
 }
-export type StatementNode = SelectNode | InsertNode | UpdateNode | DeleteNode;
+export type CompoundOp = "UNION" | "UNION ALL" | "INTERSECT" | "EXCEPT";
+/** `SELECT ... UNION SELECT ...`: ORDER BY / LIMIT / OFFSET apply to the whole compound (compound.ts). */
+export interface CompoundNode {
+  readonly kind: "compound";
+  readonly op: CompoundOp;
+  readonly selects: readonly (SelectNode | CompoundNode)[];
+  readonly orderBy: readonly ExprNode[];
+  readonly limit?: ExprNode;
+  readonly offset?: ExprNode;
+}
+export type StatementNode = SelectNode | CompoundNode | InsertNode | UpdateNode | DeleteNode;
 export type AnyNode = ExprNode | StatementNode | FromNode;
 
 export function emptySelect(): SelectNode {

@@ -15,6 +15,7 @@ import {
 import { ColumnElement } from "./expressions";
 import { SqlCompiler, collectFroms } from "./compiler";
 import type { CompiledQuery } from "../engine/engine";
+import { CompoundSelect, CTE, union, unionAll, intersect, except_ } from "./compound";
 import { emptySelect, type AliasNode, type ExprNode, type FromNode, type JoinClause, type SelectNode } from "./nodes";
 
 /** The JS value a select() column yields: an entity's instance, or a column's value type. */
@@ -172,6 +173,31 @@ export class Select<R extends readonly unknown[] = unknown[]> {
 
   /** A named subquery to select from or join: `const sq = select(...).subquery("sq"); sq.c.name`. */
   subquery(name?: string): Subquery { return new Subquery(this, name ?? `anon_${++anonCount}`); }
+  /** A common table expression of this select, used like a subquery and written in the top-level WITH. */
+  cte(name?: string, options: { recursive?: boolean } = {}): CTE { return new CTE(this.state.node, name ?? `anon_${++anonCount}`, !!options.recursive); }
+  /** `this UNION others...`: a CompoundSelect (see compound.ts). */
+  union(...others: (Select<any> | CompoundSelect<any>)[]): CompoundSelect<R> { return union(this, ...others); }
+  unionAll(...others: (Select<any> | CompoundSelect<any>)[]): CompoundSelect<R> { return unionAll(this, ...others); }
+  intersect(...others: (Select<any> | CompoundSelect<any>)[]): CompoundSelect<R> { return intersect(this, ...others); }
+  except_(...others: (Select<any> | CompoundSelect<any>)[]): CompoundSelect<R> { return except_(this, ...others); }
+  /**
+   * SQLAlchemy's `select(User).from_statement(u)`: run the compound `u` and read this select's
+   * entities from its rows. Every member of `u` must select the same entities and columns as this select.
+   * @example session.scalars(select(User).fromStatement(union(select(User).where(a), select(User).where(b))))
+   */
+  fromStatement(stmt: CompoundSelect<any>): CompoundSelect<R> {
+    if (!(stmt instanceof CompoundSelect)) throw new ArgumentError(`fromStatement() takes a compound select (union(...), ...), got ${describe(stmt)}.`);
+    const mine = this.state.node.columns.map(shapeKey);
+    const check = (m: Select<any> | CompoundSelect<any>): void => {
+      if (m instanceof CompoundSelect) { m.members.forEach(check); return; }
+      const theirs = m.node.columns.map(shapeKey);
+      if (theirs.length !== mine.length || theirs.some((k, i) => k !== mine[i])) {
+        throw new ArgumentError("fromStatement(): every SELECT of the compound must select what this select does (e.g. select(User) in each member for select(User).fromStatement(...)).");
+      }
+    };
+    check(stmt);
+    return stmt as CompoundSelect<any>;
+  }
   /** `(SELECT ...)` as a value in another statement; correlates with the enclosing FROMs. */
   // Non-generic first: a generic-only signature would take its type from the context (any) instead of R.
   scalarSubquery(): ColumnElement<R[0]>;
@@ -203,6 +229,13 @@ export class Subquery {
   }
   get [ormKind](): "Subquery" { return "Subquery"; }
   [fromElement](): FromNode { return this.node; }
+}
+
+/** What a selected column stands for, to compare two selects' column lists. */
+function shapeKey(n: ExprNode): unknown {
+  if (n.kind === "entity") return n.entity;
+  if (n.kind === "column") return n.column;
+  return n.kind;
 }
 
 function exportedName(n: ExprNode): string | undefined {
