@@ -77,7 +77,7 @@ test("completion: secondary, cascade (comma-aware), orderBy, remoteSide, lazy, e
   assert.deepEqual(complete(edit(MODEL, '{ secondary: postTags }', '{ secondary: postTags, remoteSide: ["|"] }')), ["id", "title", "user_id"]);
   assert.deepEqual(complete(edit(MODEL, '{ secondary: postTags }', '{ secondary: postTags, lazy: "|" }')), ["select", "joined", "selectin", "raise", "raise_on_sql", "noload", "write_only", "dynamic", "subquery", "immediate"]);
   const events = complete(MODEL + 'event.listen(User, "|");\n');
-  assert.deepEqual(events, ["before_insert", "after_insert", "before_update", "after_update", "before_delete", "after_delete"]);
+  assert.deepEqual(events, ["before_insert", "after_insert", "before_update", "after_update", "before_delete", "after_delete", "load", "refresh", "init", "expire"]);
   assert.ok(complete(MODEL + 'event.listen(Session, "|");\n').includes("after_commit"));
 });
 

@@ -8,7 +8,7 @@ import { InstanceState, stateKey, stateOf } from "./instance-state";
 import { makeCollection, quiet, type CollectionEvents, type InstrumentedList } from "./collections";
 import type { Mapper } from "./mapper";
 import type { RelationshipProperty } from "./relationship";
-import { dispatchAttributeSet } from "../events/registry";
+import { dispatchAttributeSet, dispatchCollection, dispatchInstance, listening } from "../events/registry";
 import { loadExpiredAttributes, lazyLoad } from "./loading";
 import { DynamicCollection, WriteOnlyCollection, isWriteOnly, pendingAdded } from "./writeonly";
 
@@ -175,15 +175,16 @@ export const NULL_MARK: object = Object.freeze({});
 function backrefAppend(target: object, backRel: RelationshipProperty, item: object): void {
   const tst = stateOf(target);
   if (!tst) return;
-  if (isWriteOnly(backRel)) { recordAppend(tst, backRel, item); return; }
+  if (isWriteOnly(backRel)) { backrefEvent(tst, backRel, "append", item); recordAppend(tst, backRel, item); return; }
   if (backRel.uselist) {
     if (!(backRel.key in tst.dict)) {
       // Unloaded collection of a persistent object: it will load (after autoflush) with the item in it.
-      if (tst.key !== undefined) { recordAppend(tst, backRel, item); return; }
+      if (tst.key !== undefined) { backrefEvent(tst, backRel, "append", item); recordAppend(tst, backRel, item); return; }
       emptyCollection(tst, backRel);
     }
     const list = tst.dict[backRel.key] as InstrumentedList;
     if (!quiet.raw(list).includes(item)) {
+      backrefEvent(tst, backRel, "append", item);
       quiet.append(list, item);
       recordAppend(tst, backRel, item);
     }
@@ -195,18 +196,22 @@ function backrefRemove(target: object, backRel: RelationshipProperty, item: obje
   const tst = stateOf(target);
   if (!tst) return;
   if (isWriteOnly(backRel)) {
-    if (tst.key !== undefined || tst.relHistory?.get(backRel.key)?.added.has(item)) recordRemove(tst, backRel, item);
+    if (tst.key !== undefined || tst.relHistory?.get(backRel.key)?.added.has(item)) { backrefEvent(tst, backRel, "remove", item); recordRemove(tst, backRel, item); }
     return;
   }
   if (backRel.uselist) {
-    if (!(backRel.key in tst.dict)) { if (tst.key !== undefined) recordRemove(tst, backRel, item); return; }
+    if (!(backRel.key in tst.dict)) { if (tst.key !== undefined) { backrefEvent(tst, backRel, "remove", item); recordRemove(tst, backRel, item); } return; }
     const list = tst.dict[backRel.key] as InstrumentedList;
-    if (quiet.raw(list).includes(item)) { quiet.remove(list, item); recordRemove(tst, backRel, item); }
+    if (quiet.raw(list).includes(item)) { backrefEvent(tst, backRel, "remove", item); quiet.remove(list, item); recordRemove(tst, backRel, item); }
   } else if (tst.dict[backRel.key] === item) {
     setScalar(tst, backRel, null, true);
   }
 }
 
+/** append / remove events of a collection changed by a backref (no replacement: the other side holds the item). */
+function backrefEvent(st: InstanceState, rel: RelationshipProperty, op: "append" | "remove", item: object): void {
+  if (listening[op]) dispatchCollection(st.mapper, op, rel.key, st.obj, item, { key: rel.key, op, backref: true });
+}
 function recordAppend(st: InstanceState, rel: RelationshipProperty, item: object): void {
   if (st.session && st.key !== undefined) st.session.noteChange(st);
   const h = st.history(rel.key);
@@ -251,6 +256,16 @@ function releaseSingleParent(owner: InstanceState, rel: RelationshipProperty, it
 
 export const collectionEvents: CollectionEvents = {
   appended(owner, rel, item, fromBackref) {
+    if (listening.append) {
+      const value = dispatchCollection(owner.mapper, "append", rel.key, owner.obj, item, { key: rel.key, op: "append", backref: fromBackref });
+      if (value !== item) {
+        // A retval listener's replacement takes the appended item's place in the collection.
+        const held = rel.key in owner.dict && !isWriteOnly(rel) ? quiet.raw(owner.dict[rel.key] as InstrumentedList) : undefined;
+        const i = held ? held.lastIndexOf(item) : -1;
+        if (held && i >= 0) held[i] = value;
+        item = value;
+      }
+    }
     checkTarget(rel, item);
     if (rel.spec.options.singleParent) claimSingleParent(owner, rel, item);
     recordAppend(owner, rel, item);
@@ -258,6 +273,7 @@ export const collectionEvents: CollectionEvents = {
     cascadeAdd(owner, rel, item);
   },
   removed(owner, rel, item, fromBackref) {
+    if (listening.remove) dispatchCollection(owner.mapper, "remove", rel.key, owner.obj, item, { key: rel.key, op: "remove", backref: fromBackref });
     if (rel.spec.options.singleParent) releaseSingleParent(owner, rel, item);
     recordRemove(owner, rel, item);
     if (!fromBackref && rel.back) backrefRemove(item, rel.back, owner.obj);
@@ -309,6 +325,10 @@ export function initInstance(obj: object, mapper: Mapper, init: Record<string, u
   (obj as any)[stateKey] = st;
   // A class of an inheritance hierarchy marks its rows with its identity from the start.
   if (mapper.polymorphicIdentity !== undefined) st.dict[mapper.polymorphicOnProp!.key] = mapper.polymorphicIdentity;
+  if (listening.init) {
+    if (init === undefined || init === null) init = {};
+    if (typeof init === "object") dispatchInstance(mapper, "init", obj, init);
+  }
   if (init === undefined || init === null) return;
   if (typeof init !== "object") throw new TypeError(`new ${mapper.name}() takes an object of attribute values, e.g. new ${mapper.name}({ ... }).`);
   for (const k in init) {

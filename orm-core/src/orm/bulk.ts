@@ -9,6 +9,7 @@
  *   matched keys) or false (leave the objects alone).
  * Called only by session.ts.
  */
+import { dispatchSessionContext, listening } from "../events/registry";
 import { SqlCompiler } from "../sql/compiler";
 import { Result } from "../engine/result";
 import { Insert, Update, Delete } from "../sql/dml";
@@ -61,6 +62,14 @@ export function executeDml(session: Session, stmt: Insert | Update | Delete, par
     return bulkUpdateByPrimaryKey(session, conn, stmt, mapper, params);
   }
   if (params !== undefined) throw new ArgumentError("deleteFrom() takes no list of rows; put the criteria in where().");
+  const result = criteriaDml(session, conn, stmt, mapper, sync);
+  const evName = stmt instanceof Update ? "after_bulk_update" : "after_bulk_delete";
+  if (mapper && listening[evName]) dispatchSessionContext(session, evName, { session, statement: stmt, mapper, result });
+  return result;
+}
+
+/** update / delete with criteria, keeping the session's objects in step as `sync` says. */
+function criteriaDml(session: Session, conn: Connection, stmt: Update | Delete, mapper: Mapper | undefined, sync: DmlOptions["synchronizeSession"]): Result<any> {
   if (!mapper || sync === false) {
     const res = conn.execute(SqlCompiler.compile(stmt.node));
     return resultOf(res.columns, res.rows, res.rowcount, stmt.node.returning);

@@ -6,6 +6,7 @@
  */
 import type { Mapper } from "./mapper";
 import type { Session } from "./session";
+import { dispatchInstance, listening } from "../events/registry";
 
 export const stateKey: unique symbol = Symbol.for("orm-core.state") as never;
 
@@ -96,6 +97,7 @@ export class InstanceState {
     this.relHistory = undefined;
   }
   expireAll(): void {
+    if (listening.expire) dispatchInstance(this.mapper, "expire", this.obj, null);
     // Fresh objects rather than deletes: deleting keys turns objects into slow dictionaries.
     this.dict = emptyDict();
     this.committed = NO_SNAPSHOT;
@@ -105,6 +107,7 @@ export class InstanceState {
     this.relHistory = undefined;
   }
   expireKeys(keys: readonly string[]): void {
+    if (listening.expire) dispatchInstance(this.mapper, "expire", this.obj, [...keys]);
     for (const k of keys) { delete this.dict[k]; delete this.committed[k]; this.markExpired(k); this.relHistory?.delete(k); }
   }
 }

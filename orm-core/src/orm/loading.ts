@@ -4,6 +4,7 @@
  * lazy loader and the reload of expired attributes.
  * Called by session.ts (execute/get/refresh) and attributes.ts (lazy access).
  */
+import { dispatchInstance, instanceEventsOf, listening } from "../events/registry";
 import { InvalidRequestError, ObjectDeletedError } from "../errors/errors";
 import { Select, setOrmCompiler } from "../sql/select";
 import { SqlCompiler } from "../sql/compiler";
@@ -287,6 +288,7 @@ export function instanceFromRow(session: Session, mapper: Mapper, row: readonly 
     const st = stateOf(existing)!;
     if (st.allExpired || populateExisting || st.expired.size) {
       const refreshAll = st.allExpired || populateExisting;
+      const refreshed = listening.refresh && instanceEventsOf(mapper).refresh ? (refreshAll ? null : [...st.expired]) : undefined;
       for (let i = 0; i < props.length; i++) {
         const k = props[i]!.key;
         if (refreshAll || st.expired.has(k)) {
@@ -298,6 +300,7 @@ export function instanceFromRow(session: Session, mapper: Mapper, row: readonly 
       st.allExpired = false;
       st.expired.clear();
       if (populateExisting) { st.modified = false; st.relHistory = undefined; }
+      if (refreshed !== undefined) dispatchInstance(mapper, "refresh", existing, { session, populateExisting }, refreshed);
     }
     return existing;
   }
@@ -314,6 +317,7 @@ export function instanceFromRow(session: Session, mapper: Mapper, row: readonly 
   st.identity = pk;
   st.session = session;
   session.identityMap.set(key, obj);
+  if (listening.load && instanceEventsOf(mapper).load) dispatchInstance(mapper, "load", obj, { session, populateExisting });
   return obj;
 }
 
@@ -334,6 +338,7 @@ function instanceFromPositions(session: Session, mapper: Mapper, row: readonly u
     st = stateOf(obj)!;
     const refreshAll = st.allExpired || populateExisting;
     if (!refreshAll && !st.expired.size) return obj;
+    const refreshed = listening.refresh && instanceEventsOf(mapper).refresh ? (populateExisting ? null : props.map((i) => all[i]!.key).filter((k) => st.allExpired || st.expired.has(k))) : undefined;
     if (st.allExpired) {
       // What this row doesn't hold reloads later: mark it expired rather than loaded.
       for (const p of all) if (!(p.key in st.dict)) st.markExpired(p.key);
@@ -345,6 +350,7 @@ function instanceFromPositions(session: Session, mapper: Mapper, row: readonly u
     });
     for (const i of mapper.deferredIndexes) st.expired.delete(all[i]!.key); // deferred: unloaded, not expired
     if (populateExisting) { st.modified = false; st.relHistory = undefined; }
+    if (refreshed !== undefined) dispatchInstance(mapper, "refresh", obj, { session, populateExisting }, refreshed);
     return obj;
   }
   obj = Object.create(mapper.cls.prototype) as object;
@@ -355,6 +361,7 @@ function instanceFromPositions(session: Session, mapper: Mapper, row: readonly u
   st.identity = pk;
   st.session = session;
   session.identityMap.set(key, obj);
+  if (listening.load && instanceEventsOf(mapper).load) dispatchInstance(mapper, "load", obj, { session, populateExisting });
   return obj;
 }
 
@@ -753,7 +760,7 @@ export function lazyLoad(st: InstanceState, rel: RelationshipProperty): unknown 
  * Loads column attributes of a persistent instance by primary key: the expired ones (all but
  * deferred columns after a full expiry), plus `also` (a deferred column being read, and its group).
  */
-export function loadExpiredAttributes(st: InstanceState, also: readonly string[] = []): void {
+export function loadExpiredAttributes(st: InstanceState, also: readonly string[] = [], fullRefresh = false): void {
   const session = st.session!;
   const mapper = st.mapper;
   const deferred = new Set(mapper.deferredIndexes.map((i) => mapper.columnProps[i]!.key));
@@ -776,6 +783,7 @@ export function loadExpiredAttributes(st: InstanceState, also: readonly string[]
   if (exprs) populateColumnExpressions(st.obj, exprs, row, wanted.length, true);
   st.allExpired = false;
   st.expired.clear();
+  if (listening.refresh) dispatchInstance(mapper, "refresh", st.obj, { session, populateExisting: false }, fullRefresh ? null : wanted.map((p) => p.key));
 }
 
 /** The primary key values survive expiry with the identity; recover one by attribute. */

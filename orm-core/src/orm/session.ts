@@ -19,7 +19,7 @@ import { requireState, describeState, setLoaded, cascadeItems } from "./attribut
 import { executeSelect, loadByIdentity, loadExpiredAttributes } from "./loading";
 import { flush as runFlush } from "./unit-of-work";
 import { executeDml, type DmlOptions } from "./bulk";
-import { dispatchSession } from "../events/registry";
+import { dispatchSession, listening } from "../events/registry";
 import { IdentityMap } from "./identity-map";
 import { quiet, type InstrumentedList } from "./collections";
 import { attributeHistory } from "./inspect";
@@ -294,6 +294,7 @@ export class Session {
       st.session = this;
       this.newStates.add(st);
     }
+    if (listening.after_attach) dispatchSession(this, "after_attach", st.obj);
     this.cascadeSaveUpdate(st);
   }
   /** save-update cascade over loaded relationships. */
@@ -407,7 +408,7 @@ export class Session {
     const st = this.own(obj, "refresh");
     if (st.key === undefined) throw new InvalidRequestError(`Instance ${describeState(st)} is not persistent within this Session: refresh() needs a flushed object.`);
     if (attributeNames) st.expireKeys(attributeNames); else this.expireWithCascade(st);
-    loadExpiredAttributes(st);
+    loadExpiredAttributes(st, [], !attributeNames);
   }
   private own(obj: object, what: string): InstanceState {
     const st = requireState(obj, `session.${what}()`);

@@ -12,7 +12,7 @@ import type { Mapper } from "./mapper";
 import type { RelationshipProperty } from "./relationship";
 import { quiet, type InstrumentedList } from "./collections";
 import { readRelationship, NULL_MARK, describeState, cascadeItems } from "./attributes";
-import { dispatchSession } from "../events/registry";
+import { dispatchSession, listening } from "../events/registry";
 import { executeSelect, selectinLoad } from "./loading";
 import { isWriteOnly, writeOnlyMembers } from "./writeonly";
 import { Persister, type UndoLog } from "./persistence";
@@ -221,6 +221,7 @@ export function flush(session: Session): void {
       if (st.key === undefined) throw new InvalidRequestError(`Instance ${describeState(st)} has a NULL primary key after INSERT; give it a value or use an integer primary key.`);
       session.identityMap.set(st.key, st.obj);
       session.txInserted.add(st);
+      if (listening.pending_to_persistent) dispatchSession(session, "pending_to_persistent", st.obj);
     }
     for (const st of candidates) st.commitAll(); // inserts and updates are among the candidates
     for (const st of updates) st.commitAll();
@@ -233,6 +234,7 @@ export function flush(session: Session): void {
       st.deleted = false;
       st.wasDeleted = true;
       session.txDeleted.add(st);
+      if (listening.persistent_to_deleted) dispatchSession(session, "persistent_to_deleted", st.obj);
     }
     if (session.nested.length) session.noteFlushed(inserts, updates, [...deletes]);
     dispatchSession(session, "after_flush_postexec", ctx);
