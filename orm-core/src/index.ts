@@ -21,7 +21,7 @@ export { func, exists } from "./sql/functions";
 export { quoteIdentifier } from "./sql/compiler";
 // engine
 export { createEngine, Engine, Connection, type CompiledQuery, type EngineOptions } from "./engine/engine";
-export { Result, ScalarResult, MappingResult, type Row } from "./engine/result";
+export { Result, ScalarResult, MappingResult, type Row, type FrozenResult } from "./engine/result";
 // errors
 export * from "./errors/errors";
 export { is } from "./util/kind";
