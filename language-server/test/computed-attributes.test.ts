@@ -1,5 +1,5 @@
 /**
- * columnProperty(...) and associationProxy(...) attributes are neither columns nor relationships,
+ * columnProperty(...), associationProxy(...) and synonym(...) attributes are neither columns nor relationships,
  * but they take their names: the editor and the runtime both refuse a backref of the same name
  * (ORM113), and neither reports anything for a model that uses them correctly.
  */
@@ -9,7 +9,7 @@ import { fromSource } from "./support/fixtures";
 import { runtimeModel } from "./support/runtime";
 
 const source = (backref: string) => `
-import { declarativeBase, mapped, Column, Integer, String, ForeignKey, relationship, columnProperty, associationProxy, select, func } from "orm-core";
+import { declarativeBase, mapped, Column, Integer, String, ForeignKey, relationship, columnProperty, associationProxy, synonym, select, func } from "orm-core";
 export const Base = declarativeBase();
 @mapped
 export class User extends Base.model("users", {
@@ -18,6 +18,7 @@ export class User extends Base.model("users", {
   fullName: columnProperty((cls: any) => cls.first.concat("!")),
   keywords: relationship<Keyword[]>("Keyword"),
   keywordNames: associationProxy("keywords", "word"),
+  nick: synonym("first"),
 }) {}
 @mapped
 export class Keyword extends Base.model("keywords", {
@@ -33,7 +34,7 @@ export class Note extends Base.model("notes", {
 }) {}
 `;
 
-for (const name of ["fullName", "keywordNames"]) {
+for (const name of ["fullName", "keywordNames", "nick"]) {
   test(`a backref named like the ${name} attribute is ORM113 in the editor and at run time`, () => {
     const text = source(name);
     const { ws } = fromSource(text);
@@ -44,7 +45,7 @@ for (const name of ["fullName", "keywordNames"]) {
   });
 }
 
-test("a model with a column property and an association proxy has no diagnostics", () => {
+test("a model with a column property, an association proxy and a synonym has no diagnostics", () => {
   const text = source("notes");
   assert.deepEqual(fromSource(text).ws.analysis().issues, []);
   assert.deepEqual(runtimeModel({ "models.ts": text }).issues, []);

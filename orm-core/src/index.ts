@@ -22,7 +22,7 @@ export { func, exists } from "./sql/functions";
 export { quoteIdentifier } from "./sql/compiler";
 // engine
 export { createEngine, Engine, Connection, type CompiledQuery, type EngineOptions } from "./engine/engine";
-export { Result, ScalarResult, MappingResult, type Row } from "./engine/result";
+export { Result, ScalarResult, MappingResult, type Row, type FrozenResult } from "./engine/result";
 // errors
 export * from "./errors/errors";
 export { is } from "./util/kind";
@@ -33,6 +33,7 @@ export type { InstanceOf, ModelClass, InheritedClass, Attributes, Collection } f
 export { relationship, type RelationshipOptions, type RelationshipSpec } from "./orm/relationship";
 export { InstrumentedAttribute, RelationshipAttribute, AliasedClass } from "./orm/mapper";
 export { Session, sessionmaker, SessionTransaction, NestedTransaction, type SessionOptions, type SessionMaker } from "./orm/session";
+export { makeTransient, makeTransientToDetached } from "./orm/transient";
 export { joinedload, selectinload, lazyload, raiseload, noload, containsEager, LoaderOption, loadOnly, defer, undefer, undeferGroup, ColumnLoaderOption } from "./orm/strategy-options";
 export { hybridProperty, validates } from "./orm/hybrid";
 export { checkHybrids, assertHybridsAgree, HybridMismatchError, type HybridMismatch, type CheckHybridsOptions } from "./orm/hybrid-check";
@@ -41,6 +42,7 @@ export { inspect } from "./orm/inspect";
 export { aliased, type Aliased } from "./orm/aliased";
 export { asCollection } from "./orm/collections";
 export { WriteOnlyCollection, DynamicCollection } from "./orm/writeonly";
+export { synonym, SynonymAttribute, type SynonymSpec } from "./orm/synonym";
 export { associationProxy, AssociationProxyAttribute, type AssociationProxySpec, type AssociationProxyOptions } from "./orm/association-proxy";
 // events
 export { event } from "./events/registry";

@@ -240,7 +240,7 @@ export function extractFile(uri: string, sf: ts.SourceFile): FileExtract {
         mappedColumns.push({ attribute: key, column: info.name });
       } else if (fn === "relationship") {
         relationships.push(readRelationship(clsName, key, p.initializer));
-      } else if (fn === "columnProperty" || fn === "associationProxy") {
+      } else if (fn === "columnProperty" || fn === "associationProxy" || fn === "synonym") {
         computed.push(key); // neither column nor relationship, but a backref must not take the name
       }
     }

@@ -2,7 +2,7 @@
  * Result, ScalarResult, MappingResult and Row: what session.execute() returns.
  * Rows are arrays (destructuring works) with named access (`row.name`).
  */
-import { MultipleResultsFound, NoResultFound } from "../errors/errors";
+import { ArgumentError, InvalidRequestError, MultipleResultsFound, NoResultFound } from "../errors/errors";
 
 export type Row<R extends readonly unknown[] = unknown[]> = R & { readonly _mapping: Record<string, unknown>; readonly _fields: readonly string[] } & Record<string, unknown>;
 
@@ -59,11 +59,14 @@ function identityKey(values: unknown[]): string {
 /** Rows of a statement. Consumed once, like SQLAlchemy's Result. */
 export class Result<R extends readonly unknown[] = unknown[]> implements Iterable<Row<R>> {
   private consumed = false;
+  /** The open cursor once fetchone() / fetchmany() read part of the rows; the rest come from it. */
+  private cursor: Iterator<unknown[]> | undefined;
   /** Rows, or a lazy source (streaming with yieldPer: rows are read as they are iterated). */
   constructor(private readonly _keys: readonly string[], private rows: unknown[][] | Iterable<unknown[]>, readonly rowcount: number = Array.isArray(rows) ? rows.length : -1, private readonly isUnique = false) {}
 
   keys(): readonly string[] { return this._keys; }
   private take(): unknown[][] {
+    if (this.cursor) { const rest: unknown[][] = []; for (let n = this.cursor.next(); !n.done; n = this.cursor.next()) rest.push(n.value); return rest; }
     if (this.consumed) return [];
     this.consumed = true;
     const rows = Array.isArray(this.rows) ? this.rows : [...this.rows];
@@ -71,6 +74,10 @@ export class Result<R extends readonly unknown[] = unknown[]> implements Iterabl
   }
   /** Streams when the source is lazy (one row at a time), else the fetched rows. */
   private *stream(): Generator<unknown[]> {
+    if (this.cursor) { for (let n = this.cursor.next(); !n.done; n = this.cursor.next()) yield n.value; return; }
+    yield* this.fresh();
+  }
+  private *fresh(): Generator<unknown[]> {
     if (this.consumed) return;
     this.consumed = true;
     if (this.isUnique || Array.isArray(this.rows)) { yield* (this.isUnique ? uniq([...this.rows]) : this.rows); return; }
@@ -110,6 +117,81 @@ export class Result<R extends readonly unknown[] = unknown[]> implements Iterabl
     if (part.length) yield part;
   }
   *[Symbol.iterator](): Iterator<Row<R>> { for (const r of this.stream()) yield makeRow<any>(r, this._keys); }
+
+  // ---- DBAPI-style fetching (SQLAlchemy's fetchone / fetchmany / fetchall) ----------------
+
+  /** The next row, or null when there are no more. With yieldPer, reads only as far as needed. */
+  fetchone(): Row<R> | null {
+    const n = (this.cursor ??= this.fresh()).next();
+    return n.done ? null : makeRow<any>(n.value, this._keys);
+  }
+  /** Up to `size` next rows (fewer at the end, [] when done); a streamed result reads only those. */
+  fetchmany(size = 1): Row<R>[] {
+    if (!Number.isInteger(size) || size < 0) throw new ArgumentError(`fetchmany() takes a row count (a non-negative integer), got ${String(size)}.`);
+    const cursor = (this.cursor ??= this.fresh());
+    const out: Row<R>[] = [];
+    while (out.length < size) {
+      const n = cursor.next();
+      if (n.done) break;
+      out.push(makeRow<any>(n.value, this._keys));
+    }
+    return out;
+  }
+  /** The remaining rows (all(), by its DBAPI name). */
+  fetchall(): Row<R>[] { return this.rowsOut(); }
+
+  // ---- reshaping -----------------------------------------------------------------------
+
+  /**
+   * A Result of the columns named (by key or position), in that order; it takes over this
+   * result's rows (read lazily when this one streams).
+   * @example session.execute(select(User.id, User.name)).columns("name", 0).all() // [["ann", 1], ...]
+   */
+  columns<const I extends readonly number[]>(...indexes: I): Result<{ -readonly [K in keyof I]: R[I[K]] }>;
+  columns(...columns: (string | number)[]): Result<unknown[]>;
+  columns(...columns: (string | number)[]): Result<any> {
+    const keys = this._keys;
+    const slots = columns.map((c) => {
+      const i = typeof c === "number" ? (Number.isInteger(c) && c >= 0 && c < keys.length ? c : -1) : keys.indexOf(c);
+      if (i < 0) throw new InvalidRequestError(`Result.columns(): no column ${typeof c === "number" ? `at position ${c}` : JSON.stringify(c)}; the columns are ${keys.map((k, n) => `${n}: ${JSON.stringify(k)}`).join(", ")}.`);
+      return i;
+    });
+    const newKeys = slots.map((i) => keys[i]!);
+    const pick = (r: unknown[]) => slots.map((i) => r[i]);
+    if (Array.isArray(this.rows) && !this.consumed && !this.cursor) {
+      this.consumed = true;
+      return new Result<any>(newKeys, this.rows.map(pick), this.rowcount, this.isUnique);
+    }
+    // Streamed (or partly fetched): pick from the remaining rows as they are read.
+    const src = this.isUnique ? this.take() : this.stream();
+    return new Result<any>(newKeys, (function* () { for (const r of src) yield pick(r); })(), this.rowcount, this.isUnique);
+  }
+  /**
+   * The same result, typed as tuples (SQLAlchemy's Result.tuples()): rows are arrays already, so
+   * this changes nothing at run time.
+   */
+  tuples(): Result<R> { return this; }
+  /**
+   * Reads the remaining rows into a FrozenResult: call it for a fresh Result of the same rows, as
+   * many times as needed (SQLAlchemy's Result.freeze(), e.g. for caching).
+   * @example const frozen = session.execute(stmt).freeze(); frozen().all(); frozen().all();
+   */
+  freeze(): FrozenResult<R> { return makeFrozen<R>(this._keys, this.take().map((r) => Array.from(r))); }
+}
+
+/** A Result's rows held for reuse: callable for a new Result each time (SQLAlchemy's FrozenResult). */
+export interface FrozenResult<R extends readonly unknown[] = unknown[]> {
+  (): Result<R>;
+  /** The column keys. */
+  keys(): readonly string[];
+  /** The held rows, as plain arrays. */
+  readonly data: readonly (readonly unknown[])[];
+}
+function makeFrozen<R extends readonly unknown[]>(keys: readonly string[], data: unknown[][]): FrozenResult<R> {
+  const frozen = (() => new Result<R>(keys, data.map((r) => Array.from(r)), data.length)) as FrozenResult<R>;
+  Object.defineProperty(frozen, "keys", { value: () => keys });
+  Object.defineProperty(frozen, "data", { value: data });
+  return frozen;
 }
 
 export class ScalarResult<T> implements Iterable<T> {

@@ -17,6 +17,7 @@ import { InstrumentedAttribute, Mapper, RelationshipAttribute, mapperOf, setMapp
 import { initInstance, instrumentClass } from "../orm/attributes";
 import { applyClassDecorations } from "../orm/hybrid";
 import { installColumnProperties, isColumnPropertySpec } from "../orm/column-property";
+import { installSynonyms, isSynonymSpec } from "../orm/synonym";
 import type { Attributes, InheritedClass, ModelClass } from "../types/infer";
 import { configureRegistry } from "./configure";
 
@@ -252,6 +253,7 @@ export function mapped<C extends abstract new (...args: any) => any>(cls: C, _co
   Object.defineProperty(cls, tableTarget, { value: () => mapper.tableTarget() });
   instrumentClass(base.prototype, mapper);
   installColumnProperties(cls, base.prototype, mapper, info.attrs);
+  installSynonyms(cls, base.prototype, mapper, info.attrs);
   // Decorator metadata reaches the class only after class decorators ran: read it from the context.
   applyClassDecorations(cls, mapper, (_context?.metadata ?? (cls as any)[(Symbol as any).metadata]) as Record<symbol, unknown> | undefined);
   info.registry.register(mapper);
@@ -264,8 +266,8 @@ function columnItems(where: string, attributes: Attributes): [string, TableItem]
   const items: [string, TableItem][] = [];
   for (const [key, spec] of Object.entries(attributes)) {
     if (isColumnSpec(spec)) items.push([key, spec]);
-    else if (!isRelationshipSpec(spec) && !isAssociationProxySpec(spec) && !isColumnPropertySpec(spec)) {
-      throw new ArgumentError(`${where}: attribute ${JSON.stringify(key)} must be Column(...), relationship(...), columnProperty(...) or associationProxy(...), got ${describe(spec)}.`);
+    else if (!isRelationshipSpec(spec) && !isAssociationProxySpec(spec) && !isColumnPropertySpec(spec) && !isSynonymSpec(spec)) {
+      throw new ArgumentError(`${where}: attribute ${JSON.stringify(key)} must be Column(...), relationship(...), columnProperty(...), associationProxy(...) or synonym(...), got ${describe(spec)}.`);
     }
   }
   return items;

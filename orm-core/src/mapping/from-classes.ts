@@ -79,7 +79,7 @@ export function modelFromRegistry(registry: Registry): MappingModel {
       // The attributes of the class's own table (a joined subclass's inherited ones live in its parent's).
       columns: mapper.table.columns.flatMap((c) => { const k = mapper.keyOfColumnOrUndefined(c); return k === undefined ? [] : [{ attribute: k, column: c.name }]; }),
       relationships: [...relationshipSpecsOf(mapper)].map(([k, spec]) => relationshipInfo(mapper.name, k, spec)),
-      otherAttributes: [...other, ...mapper.hybrids, ...mapper.proxies.keys(), ...(mapper.columnExpressions?.keys() ?? [])],
+      otherAttributes: [...other, ...mapper.hybrids, ...mapper.proxies.keys(), ...mapper.synonyms.keys(), ...(mapper.columnExpressions?.keys() ?? [])],
     });
   }
   for (const base of registry.modelBases) {

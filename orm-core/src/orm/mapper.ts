@@ -122,6 +122,7 @@ export class AliasedClass {
     }
     for (const key of mapper.relationshipKeys) Object.defineProperty(this, key, { value: new RelationshipAttribute(mapper, key, from), enumerable: true });
     if (mapper.columnExpressions) for (const [key, p] of mapper.columnExpressions) Object.defineProperty(this, key, { get: () => p.attributeFor(from), enumerable: true });
+    for (const [key, target] of mapper.synonyms) Object.defineProperty(this, key, { value: (this as any)[target], enumerable: true });
   }
   [clauseElement](): ExprNode { return this.mapper.entityNode(this.from, this); }
   [fromElement](): FromNode { return this.from; }
@@ -139,6 +140,8 @@ export class Mapper {
   readonly hybrids = new Set<string>();
   /** associationProxy() attributes, by key (set by @mapped). */
   readonly proxies = new Map<string, AssociationProxySpec>();
+  /** synonym() attributes: their key → the column attribute they name (set by @mapped). */
+  readonly synonyms = new Map<string, string>();
   /** Column properties (columnProperty()) by key; undefined when the class has none (the common, fast case). */
   columnExpressions: Map<string, ColumnExpressionProp> | undefined = undefined;
   /** The version counter column (versionIdCol): UPDATE and DELETE check it, UPDATE increments it. */
@@ -283,12 +286,12 @@ export class Mapper {
       table: this.table, from, label: this.name, entity,
       columnFor: (key) => this.columnPropByKey.get(key)?.column,
       expressionFor: (key) => {
-        const prop = this.columnPropByKey.get(key);
+        const prop = this.columnPropByKey.get(this.synonyms.get(key) ?? key);
         if (prop) return from === this.baseNode ? prop.column.node : prop.column.through(from);
         if (this.hybrids.has(key)) return ((this.cls as any)[key] as ColumnElement)?.node;
         return this.columnExpressions?.get(key)?.expressionFor(from);
       },
-      keys: () => [...this.columnPropByKey.keys(), ...this.hybrids],
+      keys: () => [...this.columnPropByKey.keys(), ...this.synonyms.keys(), ...this.hybrids],
     };
   }
   private aliases = new Map<unknown, AliasedClass>();

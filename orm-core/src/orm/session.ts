@@ -347,7 +347,8 @@ export class Session {
     if (st.session !== this) throw new InvalidRequestError(`Instance ${describeState(st)} is not present in this Session.`);
     this.expungeState(st);
   }
-  private expungeState(st: InstanceState): void {
+  /** @internal Detaches one state (and its expunge cascade). */
+  expungeState(st: InstanceState): void {
     if (st.session !== this) return;
     this.changed.delete(st);
     st.session = undefined;

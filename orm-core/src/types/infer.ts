@@ -9,8 +9,9 @@ import type { TableObject } from "../schema/table";
 import type { WriteOnlyCollection } from "../orm/writeonly";
 import type { AssociationProxyAttribute, AssociationProxySpec, InferProxied } from "../orm/association-proxy";
 import type { ColumnPropertyAttribute, ColumnPropertySpec } from "../orm/column-property";
+import type { SynonymAttribute, SynonymSpec } from "../orm/synonym";
 
-export type AttributeSpec = ColumnSpec<any, any> | RelationshipSpec<any> | AssociationProxySpec<any, any, any> | ColumnPropertySpec<any>;
+export type AttributeSpec = ColumnSpec<any, any> | RelationshipSpec<any> | AssociationProxySpec<any, any, any> | ColumnPropertySpec<any> | SynonymSpec<string>;
 export type Attributes = Record<string, AttributeSpec>;
 
 /** A column's instance type: T when NOT NULL (primary key or nullable: false), else T | null. */
@@ -48,11 +49,15 @@ export type ProxyValue<A, S> = S extends AssociationProxySpec<infer V, infer K, 
   ? (ProxyIsCollection<A, V, K> extends true ? ProxiedValue<A, V, K, Attr>[] : ProxiedValue<A, V, K, Attr> | null)
   : never;
 
+/** A synonym's value: the instance type of the column it names. */
+export type SynonymValue<A, S> = S extends SynonymSpec<infer K> ? (K extends keyof A ? ColumnValue<A[K]> : never) : never;
+
 /** Attribute keys that are columnProperty(): read-only on instances, not accepted by the constructor. */
 type ComputedKeys<A extends Attributes> = { [K in keyof A]: A[K] extends ColumnPropertySpec<any> ? K : never }[keyof A];
 
 export type InstanceOf<A extends Attributes> = {
   -readonly [K in Exclude<keyof A, ComputedKeys<A>>]: A[K] extends ColumnSpec<any, any> ? ColumnValue<A[K]>
+    : A[K] extends SynonymSpec<string> ? SynonymValue<A, A[K]>
     : A[K] extends AssociationProxySpec<any, any, any> ? ProxyValue<A, A[K]>
     : RelationshipValue<A[K]>;
 } & {
@@ -64,7 +69,8 @@ export type ClassAttributes<A extends Attributes> = {
     ? InstrumentedAttribute<[NN] extends [true] ? T : T | null>
     : A[K] extends AssociationProxySpec<infer V, infer PK, infer Attr> ? AssociationProxyAttribute<ProxiedValue<A, V, PK, Attr>>
     : A[K] extends RelationshipSpec<infer R> ? RelationshipAttribute<R>
-    : A[K] extends ColumnPropertySpec<infer T> ? ColumnPropertyAttribute<T> : never;
+    : A[K] extends ColumnPropertySpec<infer T> ? ColumnPropertyAttribute<T>
+    : A[K] extends SynonymSpec<string> ? SynonymAttribute<SynonymValue<A, A[K]>> : never;
 };
 
 /**

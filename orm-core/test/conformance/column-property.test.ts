@@ -272,5 +272,5 @@ test("declaration errors are clear", () => {
   const engine = createEngine("sqlite:///:memory:");
   Base.metadata.createAll(engine);
   assert.throws(() => sessionmaker({ bind: engine })().scalars(select(Thing)).all(), (e: unknown) => e instanceof InvalidRequestError && /The function of columnProperty Thing\.bad must return a SQL expression/.test(e.message));
-  assert.throws(() => Base.model("nope", { id: Column(Integer, { primaryKey: true }), x: 5 as never }), /must be Column\(\.\.\.\), relationship\(\.\.\.\), columnProperty\(\.\.\.\) or associationProxy\(\.\.\.\)/);
+  assert.throws(() => Base.model("nope", { id: Column(Integer, { primaryKey: true }), x: 5 as never }), /must be Column\(\.\.\.\), relationship\(\.\.\.\), columnProperty\(\.\.\.\), associationProxy\(\.\.\.\) or synonym\(\.\.\.\)/);
 });

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import {
   select, func, inspect, IntegrityError, PendingRollbackError, InvalidRequestError, NoResultFound, type Engine,
+  makeTransient, makeTransientToDetached,
 } from "../../src/index";
 import { recordStatements, expectStatementCount } from "../support/sql";
 import { blog } from "../orm/blog-model";
@@ -427,4 +428,103 @@ test("merge(obj, { load: false }): the copy is persistent at once, with no SELEC
   assert.throws(() => s3.merge(new m.User({ name: "new" }), { load: false }), (e: Error) => e instanceof InvalidRequestError && /takes objects that were loaded from the database/.test(e.message));
   detached.name = "changed";
   assert.throws(() => s3.merge(detached, { load: false }), /takes unchanged objects/);
+});
+
+// make_transient / make_transient_to_detached (SQLAlchemy test/orm/test_session.py SessionStateTest).
+const writesOf = (stmts: { sql: string; params: readonly unknown[] }[]) =>
+  stmts.filter((r) => /^(INSERT|UPDATE|DELETE|SELECT)/.test(r.sql)).map((r) => [r.sql, [...r.params]]);
+
+test("makeTransient(): leaves the session, loses its identity, keeps loaded values; add() INSERTs a new row", () => {
+  const m = seeded();
+  const s = m.Session();
+  const bob = s.scalars(select(m.User).where(m.User.name.eq("Bob"))).one();
+  makeTransient(bob);
+  assert.deepEqual(states(bob), { transient: true, pending: false, persistent: false, detached: false });
+  assert.equal(s.identityMap.has(`User:2`), false);
+  assert.equal(bob.name, "Bob");
+  assert.equal(bob.id, 2, "loaded values stay, the primary key too");
+  bob.id = null as never;
+  bob.name = "Bob2";
+  s.add(bob);
+  assert.equal(states(bob).pending, true);
+  const stmts = recordStatements(m.engine, () => s.commit());
+  assert.deepEqual(writesOf(stmts), [["INSERT INTO users (name, age) VALUES (?, ?)", ["Bob2", 25]]]);
+  assert.deepEqual(rows(m.engine, "SELECT id, name, age FROM users ORDER BY id"), [[1, "Alice", 30], [2, "Bob", 25], [3, "Bob2", 25]]);
+});
+
+test("makeTransient(): expired attributes are gone (null), nothing is loaded, and it does not cascade", () => {
+  const m = seeded();
+  const s = m.Session();
+  const alice = s.scalars(select(m.User).where(m.User.name.eq("Alice"))).one();
+  const posts = alice.posts;
+  assert.equal(posts.length, 2);
+  s.expire(alice, ["age"]);
+  let age: unknown = "unset";
+  const stmts = recordStatements(m.engine, () => { makeTransient(alice); age = alice.age; });
+  assert.deepEqual(writesOf(stmts), [], "no SELECT for the expired attribute");
+  assert.equal(age, null);
+  assert.equal(alice.name, "Alice");
+  assert.equal(states(posts[0]!).persistent, true, "related objects stay in the session");
+  // A fully expired object keeps nothing but what is set afterwards.
+  s.expire(posts[1]!);
+  makeTransient(posts[1]!);
+  assert.equal(posts[1]!.title, null);
+  assert.equal(posts[1]!.id, null);
+});
+
+test("makeTransient(): a detached or deleted object becomes transient; a transient one is unchanged", () => {
+  const m = seeded();
+  const s = m.Session();
+  const bob = s.get(m.User, 2)!;
+  s.delete(bob);
+  s.commit();
+  assert.equal(states(bob).detached, true);
+  makeTransient(bob);
+  assert.equal(states(bob).transient, true);
+  const s2 = m.Session();
+  s2.add(bob);
+  const stmts = recordStatements(m.engine, () => s2.commit());
+  assert.deepEqual(writesOf(stmts), [["INSERT INTO users (id, name, age) VALUES (?, ?, ?)", [2, "Bob", 25]]], "re-inserted with its old primary key");
+  assert.deepEqual(rows(m.engine, "SELECT id, name FROM users ORDER BY id"), [[1, "Alice"], [2, "Bob"]]);
+  const fresh = new m.User({ name: "Cy" });
+  makeTransient(fresh);
+  assert.equal(fresh.name, "Cy");
+  assert.equal(states(fresh).transient, true);
+});
+
+test("makeTransientToDetached(): a transient object with a primary key is added without INSERT and UPDATEs its changes", () => {
+  const m = seeded();
+  const u = new m.User({ id: 2, name: "Bob" });
+  makeTransientToDetached(u);
+  assert.deepEqual(states(u), { transient: false, pending: false, persistent: false, detached: true });
+  const s = m.Session();
+  s.add(u);
+  assert.equal(states(u).persistent, true);
+  assert.equal(s.get(m.User, 2), u, "in the identity map");
+  assert.equal(s.dirty.size, 0);
+  let age: unknown;
+  const load = recordStatements(m.engine, () => { age = u.age; });
+  assert.equal(age, 25, "attributes it did not hold load from the row");
+  assert.equal(writesOf(load).length, 1);
+  assert.match(writesOf(load)[0]![0] as string, /^SELECT users\.age/);
+  u.name = "Robert";
+  const stmts = recordStatements(m.engine, () => s.commit());
+  assert.deepEqual(writesOf(stmts), [["UPDATE users SET name=? WHERE users.id = ?", ["Robert", 2]]]);
+  assert.deepEqual(rows(m.engine, "SELECT id, name, age FROM users ORDER BY id"), [[1, "Alice", 30], [2, "Robert", 25]]);
+});
+
+test("makeTransientToDetached(): refuses non-transient objects and objects without a primary key", () => {
+  const m = seeded();
+  const s = m.Session();
+  const alice = s.get(m.User, 1)!;
+  assert.throws(() => makeTransientToDetached(alice), (e: Error) => e instanceof InvalidRequestError && /takes a transient object.*persistent.*makeTransient/.test(e.message));
+  s.expunge(alice);
+  assert.throws(() => makeTransientToDetached(alice), /detached/);
+  assert.throws(() => makeTransientToDetached(new m.User({ name: "x" })), /no complete primary key \(id\)/);
+  makeTransient(alice);
+  makeTransientToDetached(alice);
+  const s2 = m.Session();
+  s2.add(alice);
+  const stmts = recordStatements(m.engine, () => s2.commit());
+  assert.deepEqual(writesOf(stmts), [], "nothing changed: nothing written");
 });

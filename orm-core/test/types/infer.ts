@@ -6,7 +6,7 @@
 import {
   declarativeBase, mapped, Column, Integer, String, DateTime, Boolean, Numeric, JSON, ForeignKey, relationship, select,
   createEngine, sessionmaker, BigInteger, columnProperty, func, type ColumnElement, type InstrumentedAttribute, type RelationshipAttribute,
-  type ColumnPropertyAttribute,
+  type ColumnPropertyAttribute, synonym, type SynonymAttribute,
 } from "../../src/index";
 
 type Equal<X, Y> = (<T>() => T extends X ? 1 : 2) extends (<T>() => T extends Y ? 1 : 2) ? true : false;
@@ -177,3 +177,27 @@ a.bookCount = 3;
 new Writer({ first: "x", fullName: "x y" });
 // @ts-expect-error the function must return a SQL expression
 columnProperty(() => 42);
+
+// synonym(): the instance type is the target column's; the class attribute is a SynonymAttribute of it.
+@mapped
+class Nick extends Base.model("nicks", {
+  id: Column(Integer, { primaryKey: true }),
+  name: Column(String(20), { nullable: false }),
+  note: Column(String(20)),
+  handle: synonym("name"),
+  remark: synonym("note"),
+}) {}
+declare const nick: Nick;
+export type SynonymTests = [
+  Expect<Equal<Nick["handle"], string>>,
+  Expect<Equal<Nick["remark"], string | null>>,
+  Expect<Equal<typeof Nick.handle, SynonymAttribute<string>>>,
+];
+nick.handle = "x";
+new Nick({ handle: "x", remark: null });
+const byHandle: ColumnElement<boolean> = Nick.handle.eq("x");
+void byHandle;
+const handles = session.execute(select(Nick.handle)).all();
+export type SynonymResultTests = [Expect<Equal<(typeof handles)[number][0], string>>];
+// @ts-expect-error a synonym takes the target column's type
+nick.handle = 5;
