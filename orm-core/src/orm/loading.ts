@@ -14,6 +14,7 @@ import type { CompiledQuery } from "../engine/engine";
 import { Result } from "../engine/result";
 import type { AliasNode, ColumnNode, CompoundNode, EntityNode, ExprNode, FromNode, JoinClause, SelectNode, TableNode } from "../sql/nodes";
 import { Integer } from "../schema/types";
+import type { TableColumn } from "../schema/table";
 import { InstanceState, stateKey, stateOf } from "./instance-state";
 import { AliasedClass, mapperOf, type Mapper } from "./mapper";
 import type { RelationshipProperty, LazyStrategy } from "./relationship";
@@ -710,6 +711,32 @@ function customJoinLoad(session: Session, rel: RelationshipProperty, parents: ob
     setLoaded(stateOf(p)!, rel, rel.uselist ? children : children[0] ?? null);
   });
   return all;
+}
+
+/**
+ * The keys of `target`'s rows whose `fkCol` is one of `parentKeys`: { key: parent key, child: primary
+ * key } per row, IN_CHUNK parents per statement (the flush deletes such children by key).
+ */
+export function selectChildKeys(session: Session, target: Mapper, pkCol: TableColumn, fkCol: TableColumn, parentKeys: readonly unknown[]): { key: unknown; child: unknown }[] {
+  const out: { key: unknown; child: unknown }[] = [];
+  const fk = fkCol.node as ColumnNode, pk = pkCol.node as ColumnNode;
+  const keys = parentKeys.filter((k) => k !== null && k !== undefined);
+  for (let i = 0; i < keys.length; i += IN_CHUNK) {
+    const chunk = keys.slice(i, i + IN_CHUNK);
+    const sql = cachedSelectSql(target, `keys:${fkCol.name}:${chunk.length}`, () => ({ kind: "select", columns: [fk, pk], froms: [target.table.node], joins: [], where: [inCondition([fk], chunk.map(() => [DUMMY]))], groupBy: [], having: [], orderBy: [], distinct: false }));
+    for (const row of session.connection().execute({ sql, parameters: chunk.map((k) => bindFor(fk, k)) }).rows) {
+      out.push({ key: processValue(fk, row[0]), child: processValue(pk, row[1]) });
+    }
+  }
+  return out;
+}
+const plainSqlCache = new WeakMap<object, Map<string, string>>();
+function cachedSelectSql(owner: object, key: string, build: () => SelectNode): string {
+  let m = plainSqlCache.get(owner);
+  if (!m) plainSqlCache.set(owner, (m = new Map()));
+  let sql = m.get(key);
+  if (sql === undefined) m.set(key, (sql = SqlCompiler.compile(build()).sql));
+  return sql;
 }
 
 function inCondition(cols: ColumnNode[], keys: readonly (readonly unknown[])[]): ExprNode {

@@ -234,6 +234,21 @@ export class Persister {
     }
   }
 
+  /**
+   * Rows deleted by primary key only (cascaded children the session never loaded), 500 per
+   * statement; each must be found, else another transaction changed them meanwhile.
+   */
+  deleteByKeys(mapper: Mapper, keys: readonly unknown[]): void {
+    const table = mapper.table;
+    const col = mapper.primaryKeyProps[0]!.column;
+    for (let i = 0; i < keys.length; i += 500) {
+      const chunk = keys.slice(i, i + 500);
+      const sql = cachedSql(table, `DM:${chunk.length}`, () => `DELETE FROM ${quoteIdentifier(table.name)} WHERE ${quoteIdentifier(table.name)}.${quoteIdentifier(col.name)} IN (${chunk.map(() => "?").join(", ")})`);
+      const res = this.conn.execute({ sql, parameters: chunk.map((k) => bindValue(col, k)) });
+      if (res.rowcount !== chunk.length) throw new StaleDataError(`DELETE statement on table '${table.name}' expected to delete ${chunk.length} row(s); ${res.rowcount} were matched. Rows were deleted elsewhere.`);
+    }
+  }
+
   insertAssociation(table: TableObject, row: Map<string, () => unknown>): void {
     const names = [...row.keys()];
     const sql = cachedSql(table, `I:${names.join(",")}`, () => `INSERT INTO ${quoteIdentifier(table.name)} (${names.map(quoteIdentifier).join(", ")}) VALUES (${names.map(() => "?").join(", ")})`);

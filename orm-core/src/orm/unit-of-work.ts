@@ -12,8 +12,8 @@ import type { Mapper } from "./mapper";
 import type { RelationshipProperty } from "./relationship";
 import { quiet, type InstrumentedList } from "./collections";
 import { readRelationship, NULL_MARK, describeState, cascadeItems } from "./attributes";
-import { dispatchSession, listening } from "../events/registry";
-import { executeSelect, selectinLoad } from "./loading";
+import { dispatchSession, hasMapperListeners, listening } from "../events/registry";
+import { executeSelect, selectinLoad, selectChildKeys } from "./loading";
 import { isWriteOnly, writeOnlyMembers } from "./writeonly";
 import { Persister, type UndoLog } from "./persistence";
 import type { Session } from "./session";
@@ -79,6 +79,13 @@ export function flush(session: Session): void {
             }
           }
         } else if (rel.cascade.delete) {
+          const keyed = rel.key in st.dict ? undefined : keysOnly.get(rel)?.get(st);
+          if (keyed) {
+            // Children known by key only: those in the session are deleted as objects, the others by key.
+            for (const child of keyed.objects) markDelete(stateOf(child)!);
+            for (const pk of keyed.keys) addKeyDelete(rel.target, pk);
+            continue;
+          }
           // passiveDeletes: children not loaded are left to the database (ON DELETE CASCADE); loaded ones go too.
           for (const child of items(st, rel).concat(st.key !== undefined && !(rel.key in st.dict) && !rel.passiveDeletes ? loadedItems(st, rel) : [])) { const cst = stateOf(child)!; markDelete(cst); }
         } else if (rel.direction === "ONETOMANY" && rel.spec.options.passiveDeletes !== "all") {
@@ -91,8 +98,12 @@ export function flush(session: Session): void {
         if (rel.direction === "MANYTOMANY") m2mDeletesFor.push(st);
       }
     };
-    // Children a delete must visit, loaded for all deleted parents at once (not one SELECT per parent).
-    preloadForDelete(session, [...session.deletedStates], writeOnlyLoaded);
+    // Children a delete must visit, loaded for all deleted parents at once (not one SELECT per parent);
+    // children with nothing of their own to visit are read by key only, and deleted by key.
+    const keysOnly = new Map<RelationshipProperty, Map<InstanceState, KeyedChildren>>();
+    const keyDeletes = new Map<Mapper, unknown[]>();
+    const addKeyDelete = (m: Mapper, pk: unknown) => { let l = keyDeletes.get(m); if (!l) keyDeletes.set(m, (l = [])); l.push(pk); };
+    preloadForDelete(session, [...session.deletedStates], writeOnlyLoaded, keysOnly);
     for (const st of session.deletedStates) markDelete(st);
 
     // 3. relationship history → key syncs, orphans and association rows.
@@ -148,7 +159,7 @@ export function flush(session: Session): void {
     const persister = new Persister(session, conn, undo);
 
     // 5. inserts and updates, table by table in foreign-key order; rows ordered within a table.
-    const tables = tableOrder(session, [...inserts, ...updates, ...deletes]);
+    const tables = tableOrder(session, [...inserts, ...updates, ...deletes], [...keyDeletes.keys()].map((m) => m.table));
     const applySyncs = (st: InstanceState) => {
       const list = syncs.get(st);
       if (!list) return;
@@ -206,6 +217,7 @@ export function flush(session: Session): void {
       // Rows of a table that refer to each other must go one by one, in order; others go in sets.
       if (dels.length > 1 && !refersToOwnTable(dels, table)) persister.deleteMany(dels);
       else for (const st of dels) persister.delete(st, table);
+      for (const [m, keys] of keyDeletes) if (m.table === table) persister.deleteByKeys(m, keys);
     }
 
     dispatchSession(session, "after_flush", ctx);
@@ -262,7 +274,23 @@ function anyDirty(session: Session): boolean {
 function identityStates(session: Session): InstanceState[] { return [...session.changed].filter((st) => st.session === session); }
 
 /** Loads, level by level, the relationships that deleting `states` will cascade through or unlink. */
-function preloadForDelete(session: Session, states: InstanceState[], writeOnlyLoaded: Map<RelationshipProperty, Map<object, object[]>>): void {
+/** Children of a deleted parent read by key only: those the session holds, and the keys of the rest. */
+interface KeyedChildren { objects: object[]; keys: unknown[] }
+
+/**
+ * Whether the children of `rel` can be cascade-deleted by key, without loading them as objects:
+ * a plain one-to-many into a single-table class with a one-column key, whose delete visits nothing
+ * else (no collections or association rows of its own, no version check, no delete listeners).
+ */
+function deletableByKey(rel: RelationshipProperty): boolean {
+  const t = rel.target;
+  if (rel.direction !== "ONETOMANY" || rel.secondary || rel.customJoin || rel.viewonly || isWriteOnly(rel) || rel.passiveDeletes) return false;
+  if (t.tables.length !== 1 || t.inherits || t.descendants.length || t.versionProp || t.primaryKeyProps.length !== 1 || rel.pairs.length !== 1) return false;
+  if (t.relationshipList.some((r) => r.direction !== "MANYTOONE" || r.postUpdate)) return false;
+  return !hasMapperListeners(t, ["before_delete", "after_delete"]);
+}
+
+function preloadForDelete(session: Session, states: InstanceState[], writeOnlyLoaded: Map<RelationshipProperty, Map<object, object[]>>, keysOnly: Map<RelationshipProperty, Map<InstanceState, KeyedChildren>>): void {
   const seen = new Set<InstanceState>();
   let level = states.filter((st) => st.key !== undefined && st.session === session);
   while (level.length) {
@@ -281,6 +309,7 @@ function preloadForDelete(session: Session, states: InstanceState[], writeOnlyLo
       }
     }
     for (const [rel, parents] of byRel) {
+      if (rel.cascade.delete && deletableByKey(rel)) { keysOnly.set(rel, childKeys(session, rel, parents)); continue; }
       let into: Map<object, object[]> | undefined;
       if (isWriteOnly(rel)) {
         // Loaded aside (the collection itself stays unloaded), with the pending additions.
@@ -299,6 +328,37 @@ function preloadForDelete(session: Session, states: InstanceState[], writeOnlyLo
     }
     level = next;
   }
+}
+
+/** SELECT child key, parent key FROM children WHERE parent key IN (...): per parent, the held objects and the other keys. */
+function childKeys(session: Session, rel: RelationshipProperty, parents: object[]): Map<InstanceState, KeyedChildren> {
+  const t = rel.target;
+  const [local, remote] = rel.pairs[0]!;
+  const pkCol = t.primaryKeyProps[0]!.column;
+  const byKey = new Map<unknown, KeyedChildren & { parent: object }>();
+  const out = new Map<InstanceState, KeyedChildren>();
+  for (const p of parents) {
+    const st = stateOf(p)!;
+    const k = { objects: [], keys: [], parent: p };
+    out.set(st, k);
+    // The parent's key: loaded, or (an expired primary key) from its identity, else read.
+    const attr = st.mapper.keyOfColumn(local);
+    const pkIndex = st.mapper.primaryKeyProps.findIndex((pp) => pp.key === attr);
+    byKey.set(attr in st.dict ? st.dict[attr] : pkIndex >= 0 && st.identity ? st.identity[pkIndex] : (p as any)[attr], k);
+  }
+  for (const { key, child } of selectChildKeys(session, t, pkCol, remote, [...byKey.keys()])) {
+    const k = byKey.get(key);
+    if (!k) continue;
+    const identityKey = t.identityKey([child]);
+    const held = identityKey ? session.identityMap.get(identityKey) : undefined;
+    if (!held) { k.keys.push(child); continue; }
+    const hst = stateOf(held)!;
+    // A child the session holds goes as an object, unless it was given another parent meanwhile.
+    const back = rel.back;
+    if (back && back.key in hst.dict && hst.dict[back.key] !== k.parent) continue;
+    if (!hst.deleted) k.objects.push(held);
+  }
+  return out;
 }
 
 function loadedItems(st: InstanceState, rel: RelationshipProperty): object[] {
@@ -346,11 +406,11 @@ void objIds;
  * Tables with rows to write, parents before children (from the MetaData's foreign keys), leaving
  * out the keys of postUpdate relationships: they are written after the rows, so they break cycles.
  */
-function tableOrder(session: Session, states: InstanceState[]): TableObject[] {
-  const tables = new Set<TableObject>();
+function tableOrder(session: Session, states: InstanceState[], extra: readonly TableObject[] = []): TableObject[] {
+  const tables = new Set<TableObject>(extra);
   const mappers = new Set<Mapper>();
   for (const s of states) if (!mappers.has(s.mapper)) { mappers.add(s.mapper); for (const t of s.mapper.tables) tables.add(t); }
-  const md = states[0]?.mapper.table.metadata;
+  const md = states[0]?.mapper.table.metadata ?? extra[0]?.metadata;
   if (!md) return [];
   const postUpdateColumns = new Set<unknown>();
   for (const m of new Set(states.map((s) => s.mapper))) {

@@ -344,3 +344,52 @@ test("singleParent: an object held by one parent through the relationship can't 
   assert.deepEqual(rows(engine, "SELECT id, owner_id FROM pets ORDER BY id"), [[fido.id, ann.id], [rex.id, null]]);
   void Owner;
 });
+
+function families() {
+  const Base = declarativeBase();
+  @mapped class Parent extends Base.model("parents", {
+    id: Column(Integer, { primaryKey: true }), name: Column(String(20)),
+    children: relationship<Child[]>("Child", { cascade: "all, delete-orphan", backPopulates: "parent" }),
+  }) {}
+  @mapped class Child extends Base.model("children", {
+    id: Column(Integer, { primaryKey: true }), name: Column(String(20)),
+    parent_id: Column(Integer, ForeignKey("parents.id"), { nullable: false }),
+    parent: relationship<Parent>("Parent", { backPopulates: "children" }),
+  }) {}
+  const engine = createEngine("sqlite:///:memory:");
+  Base.metadata.createAll(engine);
+  const Session = sessionmaker({ bind: engine });
+  const s = Session();
+  for (const n of ["a", "b", "c"]) s.add(new Parent({ name: n, children: [new Child({ name: `${n}1` }), new Child({ name: `${n}2` })] }));
+  s.commit();
+  s.close();
+  return { Parent, Child, engine, Session };
+}
+
+test("cascade delete of children with nothing of their own to visit: read by key, deleted by key, never loaded as objects", () => {
+  const m = families();
+  const s = m.Session();
+  for (const p of s.scalars(select(m.Parent).where(m.Parent.name.ne("c"))).all()) s.delete(p);
+  const stmts = recordStatements(m.engine, () => s.commit()).map((r) => r.sql).filter((q) => !/^(BEGIN|COMMIT|SAVEPOINT|RELEASE)/.test(q));
+  assert.deepEqual(stmts, [
+    "SELECT children.parent_id, children.id FROM children WHERE children.parent_id IN (?, ?)",
+    "DELETE FROM children WHERE children.id IN (?, ?, ?, ?)",
+    "DELETE FROM parents WHERE parents.id IN (?, ?)",
+  ]);
+  assert.deepEqual(rows(m.engine, "SELECT name FROM children ORDER BY id"), [["c1"], ["c2"]]);
+  assert.equal(s.identityMap.size, 0, "no child was made into an object");
+});
+
+test("cascade delete by key: children the session holds are deleted as objects, and one given another parent meanwhile stays", () => {
+  const m = families();
+  const s = m.Session();
+  const a1 = s.get(m.Child, 1)!, a2 = s.get(m.Child, 2)!;
+  const c = s.get(m.Parent, 3)!;
+  a2.parent = c; // moved in memory: a's collection is not loaded
+  s.delete(s.get(m.Parent, 1)!);
+  s.commit();
+  assert.equal(inspect(a1).wasDeleted, true);
+  assert.equal(inspect(a1).detached, true);
+  assert.equal(inspect(a2).persistent, true);
+  assert.deepEqual(rows(m.engine, "SELECT name, parent_id FROM children ORDER BY id"), [["a2", 3], ["b1", 2], ["b2", 2], ["c1", 3], ["c2", 3]]);
+});
