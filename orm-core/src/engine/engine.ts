@@ -144,6 +144,16 @@ export class Engine {
 /**
  * One database connection. Statements are prepared once per SQL text and reused.
  */
+/** The (empty) columns and rows of a statement that returns none: one shared, frozen array. */
+const NO_ROWS: readonly never[] = Object.freeze([]);
+/** A prepared statement's result column names, read once (stmt.columns() builds new objects per call). */
+const columnNamesOf = new WeakMap<object, string[]>();
+function columnNames(stmt: { columns(): { name: string }[] }): string[] {
+  let names = columnNamesOf.get(stmt);
+  if (!names) columnNamesOf.set(stmt, (names = stmt.columns().map((c) => c.name)));
+  return names;
+}
+
 export class Connection {
   private readonly statements: Map<string, DriverStatement>;
   private savepointSeq = 0;
@@ -180,10 +190,10 @@ export class Connection {
       const stmt = this.prepared(sql);
       if (stmt.reader) {
         const rows = stmt.all(...parameters) as unknown[][];
-        return { columns: stmt.columns().map((c) => c.name), rows, rowcount: -1, lastrowid: undefined };
+        return { columns: columnNames(stmt), rows, rowcount: -1, lastrowid: undefined };
       }
       const info = stmt.run(...parameters);
-      return { columns: [], rows: [], rowcount: info.changes, lastrowid: Number(info.lastInsertRowid) };
+      return { columns: NO_ROWS as unknown as string[], rows: NO_ROWS as unknown as unknown[][], rowcount: info.changes, lastrowid: Number(info.lastInsertRowid) };
     } catch (e) {
       throw translateError(e, sql, parameters);
     }

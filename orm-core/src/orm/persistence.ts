@@ -15,6 +15,9 @@ import type { Session } from "./session";
 import type { Mapper } from "./mapper";
 import { expireColumnExpressions } from "./column-property";
 
+/** UPDATE statements that set one column, by that column (its table's key in the WHERE). */
+const oneColumnUpdate = new WeakMap<TableColumn, string>();
+
 /** [state, attribute key, had a value, old value] */
 export type UndoLog = [InstanceState, string, boolean, unknown][];
 
@@ -170,9 +173,13 @@ export class Persister {
     // The row as the database knows it: a changed primary key is matched by its old value.
     for (const c of pkCols) { const k = mapper.keyOfColumn(c); params.push(bindValue(c, k in st.committed ? st.committed[k] : st.identity?.[mapper.primaryKeyProps.findIndex((p) => p.key === k)] ?? this.valueOf(st, c))); }
     if (version) params.push(bindValue(version.column, oldVersion));
-    const shape = cols.map((c) => c.name).join(",");
-    const sql = cachedSql(table, `U:${version ? "v:" : ""}${shape}`, () =>
-      `UPDATE ${quoteIdentifier(table.name)} SET ${cols.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${[...pkCols, ...(version ? [version.column] : [])].map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
+    const build = () => `UPDATE ${quoteIdentifier(table.name)} SET ${cols.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${[...pkCols, ...(version ? [version.column] : [])].map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`;
+    // One changed column (the common case) finds its statement without building a shape string.
+    let sql: string;
+    if (cols.length === 1 && !version) {
+      sql = oneColumnUpdate.get(cols[0]!) ?? build();
+      oneColumnUpdate.set(cols[0]!, sql);
+    } else sql = cachedSql(table, `U:${version ? "v:" : ""}${cols.map((c) => c.name).join(",")}`, build);
     const res = this.conn.execute({ sql, parameters: params });
     if (res.rowcount !== 1) throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update 1 row(s); ${res.rowcount} were matched. ${version ? `The row was changed (its ${version.key} is no longer ${String(oldVersion)}) or deleted by someone else: refresh the object and apply the change again.` : "The row was deleted or its key changed elsewhere."}`);
     if (last) {

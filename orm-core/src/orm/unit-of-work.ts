@@ -44,7 +44,9 @@ export function flush(session: Session): void {
     for (const st of [...session.newStates, ...session.deletedStates]) st.mapper.registry.configure();
 
     // 1. save-update cascade, at flush time too: objects reachable from the session join it.
-    for (const st of [...session.newStates, ...identityStates(session)]) cascadeSave(session, st);
+    // (The changed persistent objects: read once, nothing below changes that set.)
+    const changedPersistent = identityStates(session);
+    for (const st of [...session.newStates, ...changedPersistent]) cascadeSave(session, st);
 
     // 2. deletes: cascade along "delete", unlink or load children otherwise.
     const deletes = new Set<InstanceState>();
@@ -110,7 +112,7 @@ export function flush(session: Session): void {
     const assocInsert = new Map<string, { table: TableObject; row: Map<string, () => unknown> }>();
     const assocDelete = new Map<string, { table: TableObject; row: Map<string, () => unknown> }>();
     const orphans: InstanceState[] = [];
-    const candidates = [...session.newStates, ...identityStates(session)];
+    const candidates = [...session.newStates, ...changedPersistent];
     for (const st of candidates) {
       if (deletes.has(st)) continue;
       for (const rel of st.mapper.relationshipList) {
@@ -147,7 +149,7 @@ export function flush(session: Session): void {
     // 4. who is written: pending rows, changed rows, rows whose keys change.
     const inserts = [...session.newStates].filter((st) => !deletes.has(st));
     const updates: InstanceState[] = [];
-    for (const st of identityStates(session)) {
+    for (const st of changedPersistent) {
       if (deletes.has(st) || st.key === undefined) continue;
       if (st.isDirty() || syncs.has(st)) updates.push(st);
     }

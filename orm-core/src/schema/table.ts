@@ -94,6 +94,7 @@ export class TableObject {
     if (!key) throw new ArgumentError(`A column of Table(${JSON.stringify(this.name)}) has no name: write Column("name", Integer, ...).`);
     if (key in this.c) throw new ArgumentError(`Table ${JSON.stringify(this.name)} has two columns named ${JSON.stringify(key)}.`);
     const column = new TableColumn(this, key, spec);
+    this.pkColumns = undefined;
     this.columns.push(column);
     this.c[key] = column;
     for (const fk of spec.foreignKeys) column.foreignKeys.push(makeForeignKey(column, fk.target, fk.options));
@@ -106,7 +107,9 @@ export class TableObject {
     return found;
   }
 
-  get primaryKey(): TableColumn[] { return this.columns.filter((c) => c.primaryKey); }
+  private pkColumns: TableColumn[] | undefined;
+  /** The primary key columns (cached: the flush reads them per row). */
+  get primaryKey(): TableColumn[] { return (this.pkColumns ??= this.columns.filter((c) => c.primaryKey)); }
   get foreignKeys(): ForeignKeyObj[] { return this.columns.flatMap((c) => c.foreignKeys); }
 
   /** `users AS users_1`: the same table under another name, for self-joins. */
