@@ -12,47 +12,45 @@ export interface CollectionEvents {
   removed(owner: InstanceState, rel: RelationshipProperty, item: object, fromBackref: boolean): void;
 }
 
-const rawKey: unique symbol = Symbol("raw");
-const quietKey: unique symbol = Symbol("quiet");
+const metaKey: unique symbol = Symbol("collection");
+/** What a collection knows of itself: the array behind the Proxy, its owner and relationship. */
+interface CollectionMeta { readonly raw: InstrumentedList<any>; readonly owner: InstanceState; readonly rel: RelationshipProperty; readonly events: CollectionEvents }
 
 /** An array subclass; always used through the Proxy made by makeCollection(). */
 export class InstrumentedList<T extends object = object> extends Array<T> {
-  declare [rawKey]: InstrumentedList<T>;
-  declare owner: InstanceState;
-  declare rel: RelationshipProperty;
-  declare events: CollectionEvents;
+  declare [metaKey]: CollectionMeta;
   static override get [Symbol.species]() { return Array; }
 
   private fire(kind: "appended" | "removed", items: readonly T[]): void {
-    const raw = this[rawKey];
-    for (const item of items) raw.events[kind](raw.owner, raw.rel, item, false);
+    const m = this[metaKey];
+    for (const item of items) m.events[kind](m.owner, m.rel, item, false);
   }
   override push(...items: T[]): number {
-    const raw = this[rawKey];
+    const raw = this[metaKey].raw;
     const n = Array.prototype.push.apply(raw, items);
     this.fire("appended", items);
     return n;
   }
   override unshift(...items: T[]): number {
-    const raw = this[rawKey];
+    const raw = this[metaKey].raw;
     const n = Array.prototype.unshift.apply(raw, items);
     this.fire("appended", items);
     return n;
   }
   override pop(): T | undefined {
-    const raw = this[rawKey];
+    const raw = this[metaKey].raw;
     const item = Array.prototype.pop.call(raw) as T | undefined;
     if (item !== undefined) this.fire("removed", [item]);
     return item;
   }
   override shift(): T | undefined {
-    const raw = this[rawKey];
+    const raw = this[metaKey].raw;
     const item = Array.prototype.shift.call(raw) as T | undefined;
     if (item !== undefined) this.fire("removed", [item]);
     return item;
   }
   override splice(start: number, deleteCount?: number, ...items: T[]): T[] {
-    const raw = this[rawKey];
+    const raw = this[metaKey].raw;
     const removed = (deleteCount === undefined ? (Array.prototype.splice as Function).call(raw, start) : Array.prototype.splice.call(raw, start, deleteCount, ...items)) as T[];
     this.fire("removed", removed);
     this.fire("appended", items);
@@ -60,62 +58,63 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
   }
   /** Python's list.remove(): removes the first occurrence; throws if absent. */
   remove(item: T): void {
-    const raw = this[rawKey];
+    const raw = this[metaKey].raw;
     const i = Array.prototype.indexOf.call(raw, item);
     if (i < 0) throw new RangeError("remove(): the object is not in this collection.");
     Array.prototype.splice.call(raw, i, 1);
     this.fire("removed", [item]);
   }
   /** Replaces the whole contents (firing removes and appends for the difference). */
-  clear(): void { this.splice(0, this[rawKey].length); }
+  clear(): void { this.splice(0, this[metaKey].raw.length); }
 }
+
+/** One handler for every collection (it reads the collection's own meta): index assignment and truncation fire events. */
+const handler: ProxyHandler<InstrumentedList<any>> = {
+  set(target, prop, value, receiver) {
+    if (typeof prop === "string" && prop.length && prop.charCodeAt(0) >= 48 && prop.charCodeAt(0) <= 57 && /^\d+$/.test(prop)) {
+      const { owner, rel, events } = target[metaKey];
+      const old = target[prop as any];
+      target[prop as any] = value;
+      if (old !== value) {
+        if (old !== undefined) events.removed(owner, rel, old as object, false);
+        if (value !== undefined) events.appended(owner, rel, value as object, false);
+      }
+      return true;
+    }
+    if (prop === "length" && typeof value === "number" && value < target.length) {
+      const { owner, rel, events } = target[metaKey];
+      const removed = Array.prototype.slice.call(target, value) as object[];
+      target.length = value;
+      for (const item of removed) events.removed(owner, rel, item, false);
+      return true;
+    }
+    return Reflect.set(target, prop, value, receiver);
+  },
+};
 
 /** Makes an instrumented collection holding `items` (no events for the initial items). */
 export function makeCollection<T extends object>(owner: InstanceState, rel: RelationshipProperty, events: CollectionEvents, items: readonly T[] = []): InstrumentedList<T> {
   const raw = new InstrumentedList<T>();
-  for (const item of items) Array.prototype.push.call(raw, item);
-  Object.defineProperties(raw, {
-    owner: { value: owner, enumerable: false, writable: true },
-    rel: { value: rel, enumerable: false },
-    events: { value: events, enumerable: false },
-    [rawKey]: { value: raw, enumerable: false },
-  });
-  return new Proxy(raw, {
-    set(target, prop, value, receiver) {
-      if (typeof prop === "string" && /^\d+$/.test(prop)) {
-        const old = target[prop as any];
-        target[prop as any] = value;
-        if (old !== value) {
-          if (old !== undefined) events.removed(owner, rel, old as object, false);
-          if (value !== undefined) events.appended(owner, rel, value as object, false);
-        }
-        return true;
-      }
-      if (prop === "length" && typeof value === "number" && value < target.length) {
-        const removed = Array.prototype.slice.call(target, value) as T[];
-        target.length = value;
-        for (const item of removed) events.removed(owner, rel, item, false);
-        return true;
-      }
-      return Reflect.set(target, prop, value, receiver);
-    },
-  }) as InstrumentedList<T>;
+  if (items.length < 10_000) Array.prototype.push.apply(raw, items as T[]);
+  else for (const item of items) Array.prototype.push.call(raw, item); // apply() would overflow the stack
+  // One hidden property (a symbol, not enumerable): the list compares and prints as its items.
+  Object.defineProperty(raw, metaKey, { value: { raw, owner, rel, events } satisfies CollectionMeta });
+  return new Proxy(raw, handler) as InstrumentedList<T>;
 }
 
 /** Changes a collection without firing events (used by backrefs and loaders). */
 export const quiet = {
   append<T extends object>(list: InstrumentedList<T>, item: T): void {
-    const raw = list[rawKey] ?? list;
+    const raw = list[metaKey]?.raw ?? list;
     if (!Array.prototype.includes.call(raw, item)) Array.prototype.push.call(raw, item);
   },
   remove<T extends object>(list: InstrumentedList<T>, item: T): void {
-    const raw = list[rawKey] ?? list;
+    const raw = list[metaKey]?.raw ?? list;
     const i = Array.prototype.indexOf.call(raw, item);
     if (i >= 0) Array.prototype.splice.call(raw, i, 1);
   },
-  raw<T extends object>(list: InstrumentedList<T>): T[] { return (list[rawKey] ?? list) as T[]; },
+  raw<T extends object>(list: InstrumentedList<T>): T[] { return (list[metaKey]?.raw ?? list) as T[]; },
 };
-void quietKey;
 
 /** The live lists of association proxies (association-proxy.ts), which asCollection() also takes. */
 export const proxyLists = new WeakSet<object>();
