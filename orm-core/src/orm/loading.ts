@@ -47,7 +47,22 @@ interface PolyHydration {
 interface ColumnSlot { kind: "column"; index: number; node: ExprNode }
 /** @internal */ export type Slot = EntitySlot | ColumnSlot;
 /** A joined eager load: the alias and column range in the row, and nested joined loads. */
-interface JoinedLoad { rel: RelationshipProperty; from: TableNode | AliasNode; start: number; joined: JoinedLoad[]; selectin: PathLoad[]; exprs?: readonly ColumnExpressionProp[]; exprStart?: number }
+interface JoinedLoad {
+  rel: RelationshipProperty; from: TableNode | AliasNode; start: number; joined: JoinedLoad[]; selectin: PathLoad[];
+  exprs?: readonly ColumnExpressionProp[]; exprStart?: number;
+  /** The target's columns this load selects when some are deferred (positions in columnProps; `at`: row positions). */
+  props?: readonly number[]; at?: readonly number[];
+}
+/** A joined load's columns of `target` through `from`: all, or (deferred columns) the others, with their row positions. */
+function joinedColumns(jl: JoinedLoad, target: Mapper, through: (p: { column: { node: ExprNode; through(f: TableNode | AliasNode): ColumnNode } }) => ExprNode, columns: ExprNode[]): void {
+  const deferred = target.deferredIndexes;
+  if (deferred.length === 0) { columns.push(...target.columnProps.map(through)); return; }
+  const skip = new Set(deferred);
+  const props = target.columnProps.map((_, i) => i).filter((i) => !skip.has(i));
+  jl.props = props;
+  jl.at = props.map((_, j) => jl.start + j);
+  columns.push(...props.map((i) => through(target.columnProps[i]!)));
+}
 /** A relationship to load after the main query, with what to load beneath it. */
 interface PathLoad { rel: RelationshipProperty; strategy: LazyStrategy; children: Map<RelationshipProperty, LazyStrategy | PathTree> }
 type PathTree = { strategy: LazyStrategy; children: Map<RelationshipProperty, PathTree> };
@@ -130,7 +145,7 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
               throw new InvalidRequestError(`containsEager(${rel.name}) needs the query to join ${rel.target.table.name}: add .join(${rel.name}).`);
             }
             const jl: JoinedLoad = { rel, from: rel.target.table.node, start: columns.length, joined: [], selectin: [] };
-            columns.push(...rel.target.columnProps.map((p) => p.column.node));
+            joinedColumns(jl, rel.target, (p) => p.column.node, columns);
             if (rel.target.columnExpressions) addColumnExpressions(jl, loadedColumnExpressions(rel.target, []), rel.target.table.node, columns);
             if (rel.uselist) hasJoinedCollections = true;
             into.joined.push(jl);
@@ -146,7 +161,7 @@ export function planSelect(stmt: Select<any>): { node: SelectNode; slots: Slot[]
               joins.push({ target: targetAlias, on: rel.joinCondition(from, targetAlias), isOuter: true, left: from });
             }
             const jl: JoinedLoad = { rel, from: targetAlias, start: columns.length, joined: [], selectin: [] };
-            columns.push(...rel.target.columnProps.map((p) => p.column.through(targetAlias)));
+            joinedColumns(jl, rel.target, (p) => p.column.through(targetAlias), columns);
             if (rel.target.columnExpressions) addColumnExpressions(jl, loadedColumnExpressions(rel.target, []), targetAlias, columns);
             // A joined collection comes in its relationship's order: that order follows the query's own.
             if (rel.uselist) for (const ob of rel.orderBy) eagerOrderBy.push(adaptToFrom(ob, rel.target.table, targetAlias));
@@ -476,7 +491,7 @@ function pushUnique(map: Map<PathLoad[], object[]>, key: PathLoad[], obj: object
 function hydrateJoined(session: Session, parent: object, loads: JoinedLoad[], row: readonly unknown[], filled: Map<InstanceState, Map<string, Set<object>>>, loadedPerSlot: Map<PathLoad[], object[]>, populateExisting: boolean): void {
   const pst = stateOf(parent)!;
   for (const jl of loads) {
-    const child = instanceFromRow(session, jl.rel.target, row, jl.start, populateExisting);
+    const child = jl.props ? instanceFromPositions(session, jl.rel.target, row, jl.props, jl.at!, populateExisting) : instanceFromRow(session, jl.rel.target, row, jl.start, populateExisting);
     if (jl.exprs !== undefined && child !== null) populateColumnExpressions(child, jl.exprs, row, jl.exprStart!, populateExisting);
     if (jl.rel.uselist) {
       let byKey = filled.get(pst);

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import {
   declarativeBase, mapped, Column, Integer, String, Text, createEngine, sessionmaker, select, loadOnly, defer, undefer, undeferGroup, inspect, ArgumentError,
+  ForeignKey, relationship, joinedload,
 } from "../../src/index";
 import { recordStatements } from "../support/sql";
 
@@ -133,4 +134,33 @@ test("loader options refuse what they can't apply", () => {
   assert.throws(() => loadOnly(), ArgumentError);
   assert.throws(() => defer(m.Book.id), /primary key column can't be deferred/);
   assert.throws(() => loadOnly("title" as never), /column attributes such as User.name/);
+});
+
+test("joined eager loads leave the target's deferred columns out too; reading one loads it alone", () => {
+  const Base = declarativeBase();
+  @mapped class Shelf extends Base.model("shelves", {
+    id: Column(Integer, { primaryKey: true }),
+    books: relationship<Volume[]>("Volume", { backPopulates: "shelf", orderBy: "id" }),
+  }) {}
+  @mapped class Volume extends Base.model("volumes", {
+    id: Column(Integer, { primaryKey: true }), title: Column(String(50)), body: Column(Text, { deferred: true }),
+    shelf_id: Column(Integer, ForeignKey("shelves.id")),
+    shelf: relationship<Shelf>("Shelf", { backPopulates: "books" }),
+  }) {}
+  const engine = createEngine("sqlite:///:memory:");
+  Base.metadata.createAll(engine);
+  const Session = sessionmaker({ bind: engine });
+  const s = Session();
+  s.add(new Shelf({ books: [new Volume({ title: "a", body: "A" }), new Volume({ title: "b", body: "B" })] }));
+  s.commit();
+  s.close();
+  const s2 = Session();
+  let shelf!: InstanceType<typeof Shelf>;
+  const first = recordStatements(engine, () => { shelf = s2.scalars(select(Shelf).options(joinedload(Shelf.books))).unique().one(); });
+  assert.equal(selects(first).length, 1);
+  assert.doesNotMatch(selects(first)[0]!, /body/);
+  assert.deepEqual(shelf.books.map((v) => v.title), ["a", "b"]);
+  const second = recordStatements(engine, () => assert.equal(shelf.books[1]!.body, "B"));
+  assert.deepEqual(selects(second).map((q) => q.replace(/\s+/g, " ")), ["SELECT volumes.body FROM volumes WHERE volumes.id = ?"]);
+  assert.equal(inspect(shelf.books[0]!).unloaded.has("body"), true);
 });
