@@ -14,9 +14,10 @@ import type { CompiledQuery } from "../engine/engine";
 import { Result } from "../engine/result";
 import type { AliasNode, ColumnNode, CompoundNode, EntityNode, ExprNode, FromNode, JoinClause, SelectNode, TableNode } from "../sql/nodes";
 import { Integer } from "../schema/types";
+import { allOf, eqNode } from "../sql/expressions";
 import type { TableColumn } from "../schema/table";
 import { InstanceState, stateKey, stateOf } from "./instance-state";
-import { AliasedClass, mapperOf, type Mapper } from "./mapper";
+import { AliasedClass, mapperOf, type ColumnProp, type Mapper } from "./mapper";
 import type { RelationshipProperty, LazyStrategy } from "./relationship";
 import { LoaderOption, ColumnLoaderOption } from "./strategy-options";
 import { NO_VALUE, setLoaded } from "./attributes";
@@ -54,7 +55,7 @@ interface JoinedLoad {
   props?: readonly number[]; at?: readonly number[];
 }
 /** A joined load's columns of `target` through `from`: all, or (deferred columns) the others, with their row positions. */
-function joinedColumns(jl: JoinedLoad, target: Mapper, through: (p: { column: { node: ExprNode; through(f: TableNode | AliasNode): ColumnNode } }) => ExprNode, columns: ExprNode[]): void {
+function joinedColumns(jl: JoinedLoad, target: Mapper, through: (p: ColumnProp) => ExprNode, columns: ExprNode[]): void {
   const deferred = target.deferredIndexes;
   if (deferred.length === 0) { columns.push(...target.columnProps.map(through)); return; }
   const skip = new Set(deferred);
@@ -234,8 +235,7 @@ export function inheritanceJoins(mapper: Mapper, isOuter: boolean): JoinClause[]
   return chain.map((m) => inheritJoinClause(m, isOuter));
 }
 function inheritJoinClause(m: Mapper, isOuter: boolean): JoinClause {
-  const conds: ExprNode[] = m.inheritJoin.map(([child, parent]) => ({ kind: "binary", op: "=", left: child.node, right: parent.node, type: Integer }));
-  return { target: m.table.node, on: conds.length === 1 ? conds[0]! : { kind: "clauselist", op: "AND", clauses: conds, type: Integer }, isOuter, left: m.baseNode };
+  return { target: m.table.node, on: allOf(m.inheritJoin.map(([child, parent]) => eqNode(child.node, parent.node))), isOuter, left: m.baseNode };
 }
 
 /** Selects column properties after an entity's columns, labelled, through its FROM. */

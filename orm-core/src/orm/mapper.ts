@@ -6,7 +6,7 @@
 import { ormKind } from "../util/kind";
 import { ArgumentError, InvalidRequestError } from "../errors/errors";
 import type { TableColumn, TableObject } from "../schema/table";
-import { ColumnElement } from "../sql/expressions";
+import { ColumnElement, allOf, eqNode } from "../sql/expressions";
 import { clauseElement, fromElement, joinElement, tableTarget, type JoinSpec, type TableTarget } from "../sql/coerce";
 import type { AliasNode, ColumnNode, EntityNode, ExprNode, FromNode, TableNode } from "../sql/nodes";
 import { Integer } from "../schema/types";
@@ -58,10 +58,10 @@ export class RelationshipAttribute<T = unknown> {
       let from: FromNode = target.baseNode;
       for (let m: Mapper | undefined = target, chain: Mapper[] = []; ; m = m.inherits) {
         if (m && m.inheritJoin.length) chain.unshift(m);
-        if (!m) { for (const c of chain) from = { kind: "join", left: from, right: c.table.node, on: andNodes(c.inheritJoin.map(([child, parent]) => eqNode(child.node, parent.node))), isOuter: false }; break; }
+        if (!m) { for (const c of chain) from = { kind: "join", left: from, right: c.table.node, on: allOf(c.inheritJoin.map(([child, parent]) => eqNode(child.node, parent.node))), isOuter: false }; break; }
       }
       const on = [rel.joinCondition(parentFrom, target.baseNode), ...(target.needsDiscriminatorFilter ? [target.discriminatorFilter()] : [])];
-      return { target: from, on: andNodes(on), left: parentFrom, entity: target.cls };
+      return { target: from, on: allOf(on), left: parentFrom, entity: target.cls };
     }
     return { target: targetFrom, on: rel.joinCondition(parentFrom, targetFrom), left: parentFrom, entity: target.aliasFor(targetFrom) };
   }
@@ -305,8 +305,6 @@ export class Mapper {
   toString(): string { return `Mapper[${this.name}(${this.table.name})]`; }
 }
 
-const eqNode = (left: ExprNode, right: ExprNode): ExprNode => ({ kind: "binary", op: "=", left, right, type: Integer });
-const andNodes = (conds: ExprNode[]): ExprNode => (conds.length === 1 ? conds[0]! : { kind: "clauselist", op: "AND", clauses: conds, type: Integer });
 
 /**
  * The columns that join a joined-inheritance subclass's table to its parent's: the foreign keys

@@ -226,24 +226,18 @@ export class Persister {
    */
   deleteMany(states: InstanceState[]): void {
     const mapper = states[0]!.mapper;
-    const table = mapper.table;
     const pk = mapper.primaryKeyProps;
     if (states.length < 2 || pk.length !== 1 || mapper.versionProp || mapper.tables.length > 1 || states.some((st) => st.mapper !== mapper) || hasMapperListeners(mapper, ["before_delete", "after_delete"])) {
       for (const st of states) this.delete(st);
       return;
     }
     const col = pk[0]!.column;
-    for (let i = 0; i < states.length; i += 500) {
-      const chunk = states.slice(i, i + 500);
-      const sql = cachedSql(table, `DM:${chunk.length}`, () => `DELETE FROM ${quoteIdentifier(table.name)} WHERE ${quoteIdentifier(table.name)}.${quoteIdentifier(col.name)} IN (${chunk.map(() => "?").join(", ")})`);
-      const res = this.conn.execute({ sql, parameters: chunk.map((st) => bindValue(col, st.identity?.[0] ?? this.valueOf(st, col))) });
-      if (res.rowcount !== chunk.length) throw new StaleDataError(`DELETE statement on table '${table.name}' expected to delete ${chunk.length} row(s); ${res.rowcount} were matched. Rows were deleted elsewhere.`);
-    }
+    this.deleteByKeys(mapper, states.map((st) => st.identity?.[0] ?? this.valueOf(st, col)));
   }
 
   /**
-   * Rows deleted by primary key only (cascaded children the session never loaded), 500 per
-   * statement; each must be found, else another transaction changed them meanwhile.
+   * Rows deleted by primary key (deleteMany's objects, or cascaded children the session never
+   * loaded), 500 per statement; each must be found, else another transaction changed them meanwhile.
    */
   deleteByKeys(mapper: Mapper, keys: readonly unknown[]): void {
     const table = mapper.table;

@@ -7,6 +7,7 @@ import { ormKind } from "../util/kind";
 import type { TableColumn, TableObject } from "../schema/table";
 import type { ExprNode, FromNode, TableNode, AliasNode } from "../sql/nodes";
 import { Integer } from "../schema/types";
+import { allOf, eqNode } from "../sql/expressions";
 import type { CascadeSet } from "../mapping/cascade";
 import type { Mapper } from "./mapper";
 
@@ -108,8 +109,7 @@ export class RelationshipProperty {
   /** The ON clause between a FROM for the parent and one for the target (o2m/m2o). */
   joinCondition(parentFrom: TableNode | AliasNode, targetFrom: TableNode | AliasNode): ExprNode {
     if (this.customJoin) return this.customJoin(parentFrom, targetFrom);
-    const conds: ExprNode[] = this.pairs.map(([local, remote]) => ({ kind: "binary", op: "=", left: seenFrom(local, parentFrom), right: seenFrom(remote, targetFrom), type: Integer }));
-    return conds.length === 1 ? conds[0]! : { kind: "clauselist", op: "AND", clauses: conds, type: Integer };
+    return allOf(this.pairs.map(([local, remote]) => eqNode(seenFrom(local, parentFrom), seenFrom(remote, targetFrom))));
   }
   /** For many-to-many: parent ↔ secondary and secondary ↔ target conditions. */
   secondaryConditions(parentFrom: TableNode | AliasNode, secFrom: TableNode | AliasNode, targetFrom: TableNode | AliasNode): [ExprNode, ExprNode] {

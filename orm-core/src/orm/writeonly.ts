@@ -9,7 +9,7 @@
 import { InvalidRequestError, DetachedInstanceError } from "../errors/errors";
 import type { TableColumn } from "../schema/table";
 import { Integer } from "../schema/types";
-import { ColumnElement } from "../sql/expressions";
+import { ColumnElement, allOf, eqNode } from "../sql/expressions";
 import { select, Select } from "../sql/select";
 import { insert, update, deleteFrom, type Insert, type Update, type Delete } from "../sql/dml";
 import { func } from "../sql/functions";
@@ -42,8 +42,6 @@ function parentBind(st: InstanceState, col: TableColumn): ExprNode {
   Object.defineProperty(node, "value", { get: () => parentValue(st, col), enumerable: true });
   return node;
 }
-const eq = (left: ExprNode, right: ExprNode): ExprNode => ({ kind: "binary", op: "=", left, right, type: Integer });
-const and = (cs: ExprNode[]): ExprNode => (cs.length === 1 ? cs[0]! : { kind: "clauselist", op: "AND", clauses: cs, type: Integer });
 const tuple = (cs: ExprNode[]): ExprNode => (cs.length === 1 ? cs[0]! : { kind: "grouping", element: { kind: "clauselist", op: ",", clauses: cs, type: Integer }, type: Integer });
 const sub = (columns: ExprNode[], where: ExprNode[], froms: SelectNode["froms"] = []): SelectNode =>
   ({ kind: "select", columns, froms, joins: [], where, groupBy: [], having: [], orderBy: [], distinct: false });
@@ -57,7 +55,7 @@ function memberCriteria(st: InstanceState, rel: RelationshipProperty, forDml: bo
   const target = rel.target;
   if (rel.customJoin) {
     if (rel.selfReferential) throw new InvalidRequestError(`${rel.name} is a write-only collection with a primaryJoin to its own table; select its members with an aliased query instead.`);
-    const parentPk = st.mapper.primaryKeyProps.map((p) => eq(p.column.node, parentBind(st, p.column)));
+    const parentPk = st.mapper.primaryKeyProps.map((p) => eqNode(p.column.node, parentBind(st, p.column)));
     const criteria = [rel.customJoin(st.mapper.table.node, target.table.node), ...parentPk];
     if (!forDml) return criteria;
     const pk = target.primaryKeyProps.map((p) => p.column.node);
@@ -65,12 +63,12 @@ function memberCriteria(st: InstanceState, rel: RelationshipProperty, forDml: bo
   }
   if (rel.secondary) {
     const sec = rel.secondary.node;
-    const local = rel.secondaryLocal.map(([p, s]) => eq(s.through(sec), parentBind(st, p)));
-    if (!forDml) return [...rel.secondaryRemote.map(([t, s]) => eq(t.node, s.through(sec))), ...local];
+    const local = rel.secondaryLocal.map(([p, s]) => eqNode(s.through(sec), parentBind(st, p)));
+    if (!forDml) return [...rel.secondaryRemote.map(([t, s]) => eqNode(t.node, s.through(sec))), ...local];
     // (tags.id) IN (SELECT post_tags.tag_id FROM post_tags WHERE post_tags.post_id = ?)
     return [{ kind: "binary", op: "IN", left: tuple(rel.secondaryRemote.map(([t]) => t.node)), right: sub(rel.secondaryRemote.map(([, s]) => s.through(sec)), local) as never, type: Integer }];
   }
-  return rel.pairs.map(([local, remote]) => eq(remote.node, parentBind(st, local)));
+  return rel.pairs.map(([local, remote]) => eqNode(remote.node, parentBind(st, local)));
 }
 
 /**

@@ -127,6 +127,13 @@ export class ColumnElement<T = unknown> {
   }
 }
 
+/** Node builders for the conditions the ORM writes itself (join keys, key matches): `left = right`. */
+export function eqNode(left: ExprNode, right: ExprNode): ExprNode { return binary("=", left, right); }
+/** The AND of conditions (one condition stays as it is). */
+export function allOf(conditions: readonly ExprNode[]): ExprNode {
+  return conditions.length === 1 ? conditions[0]! : { kind: "clauselist", op: "AND", clauses: conditions, type: boolType };
+}
+
 function conjunction(op: "AND" | "OR", conditions: unknown[]): ColumnElement<boolean> {
   const clauses = conditions.map((c) => toCondition(c, `${op.toLowerCase()}()`));
   if (clauses.length === 1) return new ColumnElement(clauses[0]!);
