@@ -9,12 +9,8 @@ import {
   declarativeBase, mapped, Column, Integer, String, Boolean, ForeignKey, relationship, Table, createEngine, sessionmaker,
   select, not, associationProxy, asCollection, AssociationProxyAttribute, ArgumentError, InvalidRequestError, type Engine,
 } from "../../src/index";
-import { recordStatements } from "../support/sql";
+import { recordStatements, rows } from "../support/sql";
 
-function rows(engine: Engine, sql: string): unknown[][] {
-  const c = engine.connect();
-  try { return c.execute({ sql, parameters: [] }).rows.map((r) => [...r]); } finally { c.close(); }
-}
 function statements(engine: Engine, fn: () => void): [string, unknown[]][] {
   return recordStatements(engine, fn).filter((r) => !/^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/.test(r.sql)).map((r) => [r.sql, [...r.params]]);
 }

@@ -7,13 +7,9 @@ import {
   declarativeBase, mapped, Column, Integer, String, ForeignKey, relationship, createEngine, sessionmaker,
   select, inspect, asCollection, InvalidRequestError, type Engine,
 } from "../../src/index";
-import { recordStatements } from "../support/sql";
+import { recordStatements, rows } from "../support/sql";
 import { blog } from "../orm/blog-model";
 
-function rows(engine: Engine, sql: string): unknown[][] {
-  const c = engine.connect();
-  try { return c.execute({ sql, parameters: [] }).rows.map((r) => [...r]); } finally { c.close(); }
-}
 const writes = (engine: Engine, fn: () => void) => recordStatements(engine, fn).filter((r) => /^(INSERT|UPDATE|DELETE)/.test(r.sql)).map((r) => [r.sql, [...r.params]] as [string, unknown[]]);
 
 function seeded(cascade?: string) {

@@ -4,16 +4,12 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import {
-  select, func, inspect, IntegrityError, PendingRollbackError, InvalidRequestError, NoResultFound, type Engine,
+  select, func, inspect, IntegrityError, PendingRollbackError, InvalidRequestError, NoResultFound,
   makeTransient, makeTransientToDetached,
 } from "../../src/index";
-import { recordStatements, expectStatementCount } from "../support/sql";
+import { recordStatements, expectStatementCount, rows } from "../support/sql";
 import { blog } from "../orm/blog-model";
 
-function rows(engine: Engine, sql: string): unknown[][] {
-  const c = engine.connect();
-  try { return c.execute({ sql, parameters: [] }).rows.map((r) => [...r]); } finally { c.close(); }
-}
 const states = (o: object) => {
   const i = inspect(o);
   return { transient: i.transient, pending: i.pending, persistent: i.persistent, detached: i.detached };

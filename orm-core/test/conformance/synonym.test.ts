@@ -5,9 +5,9 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import {
   declarativeBase, mapped, Column, Integer, String, relationship, synonym, createEngine, sessionmaker, select, inspect, aliased,
-  ArgumentError, SynonymAttribute, type Engine,
+  ArgumentError, SynonymAttribute,
 } from "../../src/index";
-import { recordStatements } from "../support/sql";
+import { recordStatements, rows } from "../support/sql";
 
 function model() {
   const Base = declarativeBase();
@@ -22,10 +22,6 @@ function model() {
   Base.metadata.createAll(engine);
   const Session = sessionmaker({ bind: engine });
   return { Base, User, engine, Session };
-}
-function rows(engine: Engine, sql: string): unknown[][] {
-  const c = engine.connect();
-  try { return c.execute({ sql, parameters: [] }).rows.map((r) => [...r]); } finally { c.close(); }
 }
 const writes = (stmts: { sql: string; params: readonly unknown[] }[]) =>
   stmts.filter((r) => /^(INSERT|UPDATE|DELETE|SELECT)/.test(r.sql)).map((r) => [r.sql, [...r.params]]);

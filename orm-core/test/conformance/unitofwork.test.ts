@@ -4,18 +4,14 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import {
   declarativeBase, mapped, Column, Integer, String, ForeignKey, relationship, createEngine, sessionmaker,
-  select, func, inspect, asCollection, IntegrityError, PendingRollbackError, type Engine,
+  select, func, inspect, asCollection, IntegrityError, PendingRollbackError,
 } from "../../src/index";
-import { recordStatements, expectStatementCount, type Recorded } from "../support/sql";
+import { recordStatements, expectStatementCount, type Recorded, rows } from "../support/sql";
 import { blog } from "../orm/blog-model";
 
 /** INSERT / UPDATE / DELETE statements with their parameters. */
 const writes = (rs: Recorded[]) => rs.filter((r) => /^(INSERT|UPDATE|DELETE)/.test(r.sql)).map((r) => [r.sql, [...r.params]] as [string, unknown[]]);
 /** Rows straight from the database, outside the ORM. */
-function rows(engine: Engine, sql: string): unknown[][] {
-  const c = engine.connect();
-  try { return c.execute({ sql, parameters: [] }).rows.map((r) => [...r]); } finally { c.close(); }
-}
 
 function seeded(cascade?: string) {
   const m = blog(cascade ? { cascade } : {});

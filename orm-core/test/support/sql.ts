@@ -27,3 +27,9 @@ export function expectStatementCount(engine: Engine, n: number, fn: () => void):
   assert.equal(relevant.length, n, `expected ${n} statements, got ${relevant.length}:\n${relevant.map((r) => r.sql).join("\n")}`);
   return relevant;
 }
+
+/** Every row of a query run on its own connection (what the database holds, outside any session). */
+export function rows(engine: Engine, sql: string): unknown[][] {
+  const c = engine.connect();
+  try { return c.execute({ sql, parameters: [] }).rows.map((r) => [...r]); } finally { c.close(); }
+}
