@@ -149,7 +149,7 @@ function bulkUpdateByPrimaryKey(session: Session, conn: Connection, stmt: Update
     const res = conn.execute(SqlCompiler.compile(one.node));
     rowcount += res.rowcount;
     const key = mapper.identityKey(pkKeys.map((k) => row[k]));
-    const obj = key ? session.identityMap.get(key) : undefined;
+    const obj = key !== undefined ? session.identityMap.get(mapper, key) : undefined;
     if (obj && res.rowcount) applySet(stateOf(obj)!, one, mapper, undefined);
   }
   return new Result<any>([], [], rowcount);
@@ -168,7 +168,7 @@ function fetchSynchronized(session: Session, conn: Connection, stmt: Update | De
   for (const row of res.rows) {
     const pk = mapper.primaryKeyProps.map((p, i) => { const v = row[n + i]; const r = p.column.type.result; return v === null ? null : r ? r(v) : v; });
     const key = mapper.identityKey(pk);
-    const obj = key ? session.identityMap.get(key) : undefined;
+    const obj = key !== undefined ? session.identityMap.get(mapper, key) : undefined;
     if (obj) affected.push(stateOf(obj)!);
   }
   if (stmt instanceof Update) for (const st of affected) applySet(st, stmt, mapper, undefined);
@@ -247,7 +247,7 @@ function applySet(st: InstanceState, stmt: Update, mapper: Mapper, evals: Map<st
 }
 
 function markDeleted(session: Session, st: InstanceState): void {
-  if (st.key) session.identityMap.delete(st.key);
+  session.identityMap.remove(st);
   session.deletedStates.delete(st);
   session.changed.delete(st);
   st.session = undefined;

@@ -1,6 +1,9 @@
 /**
  * The identity map: one object per primary key per session.
  *
+ * Keyed per class hierarchy (root mapper) by the key value itself, not by a string built per row:
+ * loading 20,000 rows then makes no key strings and hashes numbers (see IdentityKey).
+ *
  * Strong references, on purpose: a JavaScript WeakRef keeps its target alive
  * until the current synchronous job ends, and this ORM is synchronous, so a
  * weak map would not free anything while a loop runs. Instead a streamed
@@ -8,31 +11,76 @@
  * (`releaseClean`); an object changed later rejoins the map (`keep`), so no
  * change is lost and memory stays bounded however many rows are iterated.
  */
-import { stateOf } from "./instance-state";
+import { stateOf, type InstanceState } from "./instance-state";
+import type { Mapper } from "./mapper";
+
+/**
+ * A row's identity within its class hierarchy: the value of a one-column primary key when it is
+ * a number or a string (as Map keys 1 and "1" stay apart), else a string of the values.
+ */
+export type IdentityKey = number | string | bigint;
+
+/** The identity key of primary key values, or undefined when one of them is null. */
+export function identityKeyOf(pk: readonly unknown[]): IdentityKey | undefined {
+  if (pk.length === 1) {
+    const v = pk[0];
+    if (typeof v === "number" || typeof v === "string") return v;
+    if (v === null || v === undefined) return undefined;
+    if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v;
+    return keyPart(v);
+  }
+  let out = "";
+  for (let i = 0; i < pk.length; i++) {
+    const v = pk[i];
+    if (v === null || v === undefined) return undefined;
+    out += (i ? "," : "") + (typeof v === "string" ? JSON.stringify(v) : keyPart(v));
+  }
+  return out;
+}
+/** A non-string key value as text that two equal values share (dates by instant, bytes by content). */
+function keyPart(v: unknown): string {
+  if (v instanceof Date) return `D${v.getTime()}`;
+  if (v instanceof Uint8Array) return `B${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("hex")}`;
+  if (typeof v === "bigint" && Number.isSafeInteger(Number(v))) return String(Number(v));
+  return typeof v === "string" ? JSON.stringify(v) : String(v);
+}
 
 export class IdentityMap {
-  private readonly map = new Map<string, object>();
+  private readonly byRoot = new Map<Mapper, Map<IdentityKey, object>>();
 
-  get(key: string): object | undefined { return this.map.get(key); }
-  has(key: string): boolean { return this.map.has(key); }
-  set(key: string, obj: object): void { this.map.set(key, obj); }
-  delete(key: string): boolean { return this.map.delete(key); }
-  clear(): void { this.map.clear(); }
-  values(): IterableIterator<object> { return this.map.values(); }
-  get size(): number { return this.map.size; }
+  /** The objects of `mapper`'s class hierarchy by key. */
+  of(mapper: Mapper): Map<IdentityKey, object> {
+    const root = mapper.root;
+    let m = this.byRoot.get(root);
+    if (!m) this.byRoot.set(root, (m = new Map()));
+    return m;
+  }
+  get(mapper: Mapper, key: IdentityKey): object | undefined { return this.byRoot.get(mapper.root)?.get(key); }
+  has(mapper: Mapper, key: IdentityKey): boolean { return this.byRoot.get(mapper.root)?.has(key) ?? false; }
+  set(mapper: Mapper, key: IdentityKey, obj: object): void { this.of(mapper).set(key, obj); }
+  delete(mapper: Mapper, key: IdentityKey): boolean { return this.byRoot.get(mapper.root)?.delete(key) ?? false; }
+
+  /** Whether the map holds this state's object under its key. */
+  holds(st: InstanceState): boolean { return st.key !== undefined && this.get(st.mapper, st.key) === st.obj; }
+  /** Takes a persistent state's object out, if the map holds it. */
+  remove(st: InstanceState): void { if (this.holds(st)) this.delete(st.mapper, st.key!); }
+
+  clear(): void { this.byRoot.clear(); }
+  *values(): IterableIterator<object> { for (const m of this.byRoot.values()) yield* m.values(); }
+  get size(): number { let n = 0; for (const m of this.byRoot.values()) n += m.size; return n; }
 
   /** A changed object is (again) in the map, so the flush finds it. */
   keep(obj: object): void {
     const st = stateOf(obj);
-    if (st?.key !== undefined && !this.map.has(st.key)) this.map.set(st.key, obj);
+    if (st?.key !== undefined && !this.has(st.mapper, st.key)) this.set(st.mapper, st.key, obj);
   }
   /** Lets go of objects with nothing to flush (they stay usable; a change brings them back). */
   releaseClean(objs: Iterable<object>): void {
     for (const obj of objs) {
       const st = stateOf(obj);
-      if (!st || st.key === undefined || this.map.get(st.key) !== obj) continue;
+      if (!st || !this.holds(st)) continue;
       if (st.modified || st.deleted || st.relHistory?.size) continue;
-      this.map.delete(st.key);
+      this.delete(st.mapper, st.key!);
     }
   }
 }

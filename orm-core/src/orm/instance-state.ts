@@ -7,6 +7,7 @@
 import type { Mapper } from "./mapper";
 import type { Session } from "./session";
 import { dispatchInstance, listening } from "../events/registry";
+import type { IdentityKey } from "./identity-map";
 
 export const stateKey: unique symbol = Symbol.for("orm-core.state") as never;
 
@@ -42,10 +43,10 @@ export class InstanceState {
   /** Attribute keys to reload on next access; `allExpired` means every column. */
   expired: Set<string> = NOTHING_EXPIRED;
   allExpired = false;
-  /** Identity key once persistent: "Mapper:pk1,pk2". */
-  key: string | undefined;
-  /** Primary key values behind `key` (they survive expiry). */
-  identity: unknown[] | undefined;
+  /** Identity key once persistent (within its class hierarchy: identity-map.ts). */
+  key: IdentityKey | undefined;
+  /** Primary key values behind `key` when the key is not the value itself (composite keys, dates). */
+  private identityValues: unknown[] | undefined;
   session: Session | undefined;
   /** Set by session.delete() until flushed. */
   deleted = false;
@@ -58,6 +59,24 @@ export class InstanceState {
   /** Eager/lazy loader options attached by the query that loaded it (path-aware loading). */
   loadOptions: unknown;
   constructor(readonly obj: object, readonly mapper: Mapper) {}
+
+  /** Primary key values behind `key` (they survive expiry); undefined until persistent. */
+  get identity(): unknown[] | undefined {
+    return this.key === undefined ? undefined : this.identityValues ?? [this.key];
+  }
+  /** One value of `identity`, without making an array. */
+  identityValue(i: number): unknown {
+    return this.key === undefined ? undefined : this.identityValues ? this.identityValues[i] : i === 0 ? this.key : undefined;
+  }
+  /** Makes the object's identity `key`, of the primary key values `pk`. */
+  setIdentity(key: IdentityKey, pk: readonly unknown[]): void {
+    this.key = key;
+    this.identityValues = pk.length === 1 && pk[0] === key ? undefined : (pk as unknown[]);
+  }
+  clearIdentity(): void {
+    this.key = undefined;
+    this.identityValues = undefined;
+  }
 
   get pending(): boolean { return this.session !== undefined && this.key === undefined; }
   get persistent(): boolean { return this.session !== undefined && this.key !== undefined && !this.deleted; }

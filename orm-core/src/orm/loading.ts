@@ -24,6 +24,7 @@ import { NO_VALUE, setLoaded } from "./attributes";
 import { quiet, type InstrumentedList } from "./collections";
 import { isWriteOnly } from "./writeonly";
 import type { Session } from "./session";
+import type { IdentityKey } from "./identity-map";
 import { columnExpressionsToReload, loadedColumnExpressions, populateColumnExpressions, type ColumnExpressionProp } from "./column-property";
 
 /** Largest IN list per selectin query (SQLite's default variable limit is far higher; keeps statements cacheable). */
@@ -287,19 +288,37 @@ function processValue(node: ExprNode, v: unknown): unknown {
   return r ? r(v) : v;
 }
 
+/**
+ * The primary key values of a row (sized arrays: an array grown by push() from empty keeps 17
+ * slots, and this one lives as long as the object does).
+ */
+function primaryKeyOf(mapper: Mapper, row: readonly unknown[], start: number): unknown[] {
+  const idx = mapper.pkIndexes;
+  const procs = mapper.resultProcessors;
+  if (idx.length === 1) {
+    const i = idx[0]!;
+    const v = row[start + i];
+    const r = procs[i];
+    return [v === null || v === undefined || !r ? v : r(v)];
+  }
+  const pk = new Array<unknown>(idx.length);
+  for (let j = 0; j < idx.length; j++) {
+    const i = idx[j]!;
+    const v = row[start + i];
+    const r = procs[i];
+    pk[j] = v === null || v === undefined || !r ? v : r(v);
+  }
+  return pk;
+}
+
 /** Row → instance through the identity map (creating, refreshing expired, or reusing). */
 export function instanceFromRow(session: Session, mapper: Mapper, row: readonly unknown[], start: number, populateExisting: boolean): object | null {
   const props = mapper.columnProps;
   const procs = mapper.resultProcessors;
-  const pk: unknown[] = [];
-  for (const i of mapper.pkIndexes) {
-    const v = row[start + i];
-    const r = procs[i];
-    pk.push(v === null || v === undefined || !r ? v : r(v));
-  }
+  const pk = primaryKeyOf(mapper, row, start);
   const key = mapper.identityKey(pk);
   if (key === undefined) return null;
-  const existing = session.identityMap.get(key);
+  const existing = session.identityMap.get(mapper, key);
   if (existing) {
     const st = stateOf(existing)!;
     if (st.allExpired || populateExisting || st.expired.size) {
@@ -329,10 +348,9 @@ export function instanceFromRow(session: Session, mapper: Mapper, row: readonly 
     const r = procs[i];
     dict[props[i]!.key] = raw === null || raw === undefined ? null : r ? r(raw) : raw;
   }
-  st.key = key;
-  st.identity = pk;
+  st.setIdentity(key, pk);
   st.session = session;
-  session.identityMap.set(key, obj);
+  session.identityMap.set(mapper, key, obj);
   if (listening.load && instanceEventsOf(mapper).load) dispatchInstance(mapper, "load", obj, { session, populateExisting });
   return obj;
 }
@@ -348,7 +366,7 @@ function instanceFromPositions(session: Session, mapper: Mapper, row: readonly u
   const pk = mapper.pkIndexes.map((i) => { const v = row[at[props.indexOf(i)]!]; const r = procs[i]; return v === null || v === undefined || !r ? v : r(v); });
   const key = mapper.identityKey(pk);
   if (key === undefined) return null;
-  let obj = session.identityMap.get(key);
+  let obj = session.identityMap.get(mapper, key);
   let st: InstanceState;
   if (obj) {
     st = stateOf(obj)!;
@@ -373,10 +391,9 @@ function instanceFromPositions(session: Session, mapper: Mapper, row: readonly u
   st = new InstanceState(obj, mapper);
   (obj as any)[stateKey] = st;
   props.forEach((i, j) => { const raw = row[at[j]!]; const r = procs[i]; st.dict[all[i]!.key] = raw === null || raw === undefined ? null : r ? r(raw) : raw; });
-  st.key = key;
-  st.identity = pk;
+  st.setIdentity(key, pk);
   st.session = session;
-  session.identityMap.set(key, obj);
+  session.identityMap.set(mapper, key, obj);
   if (listening.load && instanceEventsOf(mapper).load) dispatchInstance(mapper, "load", obj, { session, populateExisting });
   return obj;
 }
@@ -419,12 +436,14 @@ export function executePlanned(session: Session, node: SelectNode | CompoundNode
   /** Collections filled by joined loads in this query: (state, key) → seen items. */
   const filled = new Map<InstanceState, Map<string, Set<object>>>();
   const loadedPerSlot: Map<PathLoad[], object[]> = new Map();
+  const width = slots.length;
   for (const row of cursor.rows) {
-    const outRow: unknown[] = [];
-    for (const slot of slots) {
-      if (slot.kind === "column") { outRow.push(processValue(slot.node, row[slot.index])); continue; }
+    const outRow = new Array<unknown>(width);
+    for (let n = 0; n < width; n++) {
+      const slot = slots[n]!;
+      if (slot.kind === "column") { outRow[n] = processValue(slot.node, row[slot.index]); continue; }
       const obj = hydrateSlot(session, slot, row, populateExisting);
-      outRow.push(obj);
+      outRow[n] = obj;
       if (obj) {
         if (slot.selectin.length) pushUnique(loadedPerSlot, slot.selectin, obj);
         if (slot.joined.length) hydrateJoined(session, obj, slot.joined, row, filled, loadedPerSlot, populateExisting);
@@ -571,12 +590,16 @@ function bindFor(col: ColumnNode, v: unknown): unknown {
   const b = col.type.bind;
   return checkBindable(b ? b(v) : v, `value for ${col.column.fullname}`);
 }
-const DUMMY = 0;
+/**
+ * A bound parameter of a cached query, its value given at each execution: the SQL only needs its
+ * place. Typed Integer so that no column type's bind check sees the stand-in (0 is no DateTime).
+ */
+const PLACEHOLDER: ExprNode = Object.freeze({ kind: "bind", value: 0, type: Integer });
 
 /** session.get() when the identity map can't answer: SELECT ... WHERE pk = ?, compiled once per mapper. */
 export function loadByIdentity(session: Session, mapper: Mapper, pk: readonly unknown[], populateExisting: boolean): object | null {
   const pkCols = mapper.primaryKeyProps.map((p) => p.column.node as ColumnNode);
-  const q = cachedQuery(mapper, "get", () => entitySelect(mapper, pkCols.map((c) => ({ kind: "binary", op: "=", left: c, right: { kind: "bind", value: DUMMY, type: c.type }, type: Integer }) as ExprNode), []));
+  const q = cachedQuery(mapper, "get", () => entitySelect(mapper, pkCols.map((c) => ({ kind: "binary", op: "=", left: c, right: PLACEHOLDER, type: Integer }) as ExprNode), []));
   const rows = session.connection().execute({ sql: q.sql, parameters: paramsFor(q, pk.map((v, i) => bindFor(pkCols[i]!, v))) }).rows;
   return rows[0] ? hydrateSlot(session, q.slot, rows[0], populateExisting) : null;
 }
@@ -625,25 +648,25 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
   };
   if (rel.direction === "MANYTOONE") {
     // Many-to-one: collect the foreign keys, take what the identity map has, load the rest by primary key.
-    const byParent = new Map<object, string | undefined>();
-    const missing = new Map<string, unknown[]>();
+    const byParent = new Map<object, IdentityKey | undefined>();
+    const missing = new Map<IdentityKey, unknown[]>();
     for (const p of parents) {
       const fk = keyOf(p);
       const pkValues = target.primaryKeyProps.map((pp) => fk[rel.pairs.findIndex(([, remote]) => remote === pp.column)]);
       const key = target.identityKey(pkValues);
       byParent.set(p, key);
-      if (key && !session.identityMap.has(key)) missing.set(key, pkValues);
+      if (key !== undefined && !session.identityMap.has(target, key)) missing.set(key, pkValues);
     }
     const pkCols = target.primaryKeyProps.map((p) => p.column.node as ColumnNode);
     const values = [...missing.values()];
     for (let i = 0; i < values.length; i += IN_CHUNK) {
       const chunk = values.slice(i, i + IN_CHUNK);
-      const q = cachedQuery(rel, `m2o:${chunk.length}`, () => entitySelect(target, [inCondition(pkCols, chunk.map((k) => k.map(() => DUMMY)))], []));
+      const q = cachedQuery(rel, `m2o:${chunk.length}`, () => entitySelect(target, [inPlaceholders(pkCols, chunk.length)], []));
       const params = chunk.flatMap((k) => k.map((v, j) => bindFor(pkCols[j]!, v)));
       for (const row of session.connection().execute({ sql: q.sql, parameters: paramsFor(q, params) }).rows) hydrateSlot(session, q.slot, row, false);
     }
     for (const [p, key] of byParent) {
-      const child = key ? session.identityMap.get(key) ?? null : null;
+      const child = key !== undefined ? session.identityMap.get(target, key) ?? null : null;
       setLoaded(stateOf(p)!, rel, child);
       if (child) allChildren.push(child);
     }
@@ -658,11 +681,10 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
   const keyCols: ColumnNode[] = rel.secondary ? rel.secondaryLocal.map(([, s]) => s.node as ColumnNode) : rel.pairs.map(([, remote]) => remote.node as ColumnNode);
   for (let i = 0; i < keyValues.length; i += IN_CHUNK) {
     const chunk = keyValues.slice(i, i + IN_CHUNK);
-    const dummies = chunk.map((k) => k.map(() => DUMMY));
     const q = cachedQuery(rel, `${chunk.length}`, () => {
-      if (!rel.secondary) return entitySelect(target, [inCondition(keyCols, dummies)], rel.orderBy);
+      if (!rel.secondary) return entitySelect(target, [inPlaceholders(keyCols, chunk.length)], rel.orderBy);
       const [, onTarget] = rel.secondaryConditions(rel.parent.table.node, rel.secondary.node, target.table.node);
-      return entitySelect(target, [inCondition(keyCols, dummies), onTarget], rel.orderBy, keyCols);
+      return entitySelect(target, [inPlaceholders(keyCols, chunk.length), onTarget], rel.orderBy, keyCols);
     });
     const slot = q.slot;
     const extraStart = q.extraStart;
@@ -709,7 +731,7 @@ function customJoinLoad(session: Session, rel: RelationshipProperty, parents: ob
   const condParams = SqlCompiler.compile(cond).parameters;
   for (let i = 0; i < distinct.length; i += IN_CHUNK) {
     const chunk = distinct.slice(i, i + IN_CHUNK);
-    const q = cachedQuery(rel, `cj:${chunk.length}`, () => entitySelect(rel.target, [inCondition(pkCols, chunk.map((k) => k.map(() => DUMMY))), cond], rel.orderBy, pkCols));
+    const q = cachedQuery(rel, `cj:${chunk.length}`, () => entitySelect(rel.target, [inPlaceholders(pkCols, chunk.length), cond], rel.orderBy, pkCols));
     const params = chunk.flatMap((k) => k.map((v, j) => bindFor(pkCols[j]!, v))).concat(condParams);
     for (const row of session.connection().execute({ sql: q.sql, parameters: paramsFor(q, params) }).rows) {
       const child = hydrateSlot(session, q.slot, row, false);
@@ -738,7 +760,7 @@ export function selectChildKeys(session: Session, target: Mapper, pkCol: TableCo
   const keys = parentKeys.filter((k) => k !== null && k !== undefined);
   for (let i = 0; i < keys.length; i += IN_CHUNK) {
     const chunk = keys.slice(i, i + IN_CHUNK);
-    const sql = cachedSelectSql(target, `keys:${fkCol.name}:${chunk.length}`, () => ({ kind: "select", columns: [fk, pk], froms: [target.table.node], joins: [], where: [inCondition([fk], chunk.map(() => [DUMMY]))], groupBy: [], having: [], orderBy: [], distinct: false }));
+    const sql = cachedSelectSql(target, `keys:${fkCol.name}:${chunk.length}`, () => ({ kind: "select", columns: [fk, pk], froms: [target.table.node], joins: [], where: [inPlaceholders([fk], chunk.length)], groupBy: [], having: [], orderBy: [], distinct: false }));
     for (const row of session.connection().execute({ sql, parameters: chunk.map((k) => bindFor(fk, k)) }).rows) {
       out.push({ key: processValue(fk, row[0]), child: processValue(pk, row[1]) });
     }
@@ -754,12 +776,13 @@ function cachedSelectSql(owner: object, key: string, build: () => SelectNode): s
   return sql;
 }
 
-function inCondition(cols: ColumnNode[], keys: readonly (readonly unknown[])[]): ExprNode {
+/** `col IN (?, ?, …)` for `n` keys, or `(a = ? AND b = ?) OR …` for composite ones. */
+function inPlaceholders(cols: ColumnNode[], n: number): ExprNode {
+  const keys = Array.from({ length: n });
   if (cols.length === 1) {
-    const col = cols[0]!;
-    return { kind: "binary", op: "IN", left: col, right: { kind: "grouping", element: { kind: "clauselist", op: ",", clauses: keys.map((k) => ({ kind: "bind", value: k[0], type: col.type })), type: Integer }, type: Integer }, type: Integer };
+    return { kind: "binary", op: "IN", left: cols[0]!, right: { kind: "grouping", element: { kind: "clauselist", op: ",", clauses: keys.map(() => PLACEHOLDER), type: Integer }, type: Integer }, type: Integer };
   }
-  const ors: ExprNode[] = keys.map((k) => ({ kind: "clauselist", op: "AND", clauses: cols.map((c, i) => ({ kind: "binary", op: "=", left: c, right: { kind: "bind", value: k[i], type: c.type }, type: Integer })), type: Integer }));
+  const ors: ExprNode[] = keys.map(() => ({ kind: "clauselist", op: "AND", clauses: cols.map((c) => ({ kind: "binary", op: "=", left: c, right: PLACEHOLDER, type: Integer })), type: Integer }));
   return { kind: "clauselist", op: "OR", clauses: ors, type: Integer };
 }
 
@@ -786,7 +809,7 @@ export function lazyLoad(st: InstanceState, rel: RelationshipProperty): unknown 
     const pk = rel.target.primaryKeyProps.map((pp) => fk[rel.pairs.findIndex(([, remote]) => remote === pp.column)]);
     if (pk.every((v) => v !== undefined)) {
       const key = rel.target.identityKey(pk);
-      const hit = key ? session.identityMap.get(key) : undefined;
+      const hit = key !== undefined ? session.identityMap.get(rel.target, key) : undefined;
       if (hit && !stateOf(hit)!.deleted) return hit;
     }
   }

@@ -14,6 +14,7 @@ import type { RelationshipProperty } from "./relationship";
 import type { Registry } from "../mapping/declarative";
 import type { AssociationProxySpec } from "./association-proxy";
 import type { ColumnExpressionProp } from "./column-property";
+import { identityKeyOf, type IdentityKey } from "./identity-map";
 
 export interface ColumnProp { readonly key: string; readonly column: TableColumn }
 
@@ -262,16 +263,8 @@ export class Mapper {
     return key;
   }
 
-  /** Identity key from primary key values, or undefined if any is null. */
-  identityKey(pk: readonly unknown[]): string | undefined {
-    if (pk.length === 1) {
-      const v = pk[0];
-      if (v === null || v === undefined) return undefined;
-      return typeof v === "string" ? `${this.root.name}:${JSON.stringify(v)}` : `${this.root.name}:${String(v)}`;
-    }
-    if (pk.some((v) => v === null || v === undefined)) return undefined;
-    return `${this.root.name}:${pk.map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(",")}`;
-  }
+  /** Identity key from primary key values, or undefined if any is null (identity-map.ts). */
+  identityKey(pk: readonly unknown[]): IdentityKey | undefined { return identityKeyOf(pk); }
 
   entityNode(from: TableNode | AliasNode, entity: unknown): EntityNode {
     if (from === this.baseNode && this.entity) return this.entity;

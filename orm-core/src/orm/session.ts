@@ -177,15 +177,15 @@ export class Session {
     this.conn!.rollbackToSavepoint(frame.savepoint);
     this.failure = undefined;
     for (const st of frame.inserted) {
-      if (st.key !== undefined && this.identityMap.get(st.key) === st.obj) this.identityMap.delete(st.key);
-      st.key = undefined; st.identity = undefined; st.session = undefined;
+      this.identityMap.remove(st);
+      st.clearIdentity(); st.session = undefined;
       this.txInserted.delete(st);
     }
     for (const st of frame.deleted) {
       st.wasDeleted = false;
-      if (st.key === undefined || this.identityMap.has(st.key)) continue;
+      if (st.key === undefined || this.identityMap.has(st.mapper, st.key)) continue;
       st.session = this;
-      this.identityMap.set(st.key, st.obj);
+      this.identityMap.set(st.mapper, st.key, st.obj);
       this.txDeleted.delete(st);
       st.expireAll();
     }
@@ -232,13 +232,13 @@ export class Session {
     // Objects whose INSERT is rolled back become transient again (attributes kept, as in SQLAlchemy);
     // objects whose DELETE is rolled back are persistent again.
     for (const st of this.txInserted) {
-      if (st.key !== undefined && this.identityMap.get(st.key) === st.obj) this.identityMap.delete(st.key);
-      st.key = undefined; st.identity = undefined; st.session = undefined;
+      this.identityMap.remove(st);
+      st.clearIdentity(); st.session = undefined;
     }
     for (const st of this.txDeleted) {
-      if (st.key === undefined || this.identityMap.has(st.key)) continue;
+      if (st.key === undefined || this.identityMap.has(st.mapper, st.key)) continue;
       st.wasDeleted = false; st.session = this;
-      this.identityMap.set(st.key, st.obj);
+      this.identityMap.set(st.mapper, st.key, st.obj);
     }
     this.txInserted.clear();
     this.txDeleted.clear();
@@ -286,10 +286,10 @@ export class Session {
     if (st.session) throw new InvalidRequestError(`Object ${describeState(st)} is already attached to another session; expunge it there first (or use merge()).`);
     if (st.key !== undefined) {
       if (st.wasDeleted) throw new InvalidRequestError(`Object ${describeState(st)} was deleted; it can't be added again. Make a new object, or use merge().`);
-      const other = this.identityMap.get(st.key);
+      const other = this.identityMap.get(st.mapper, st.key);
       if (other && other !== st.obj) throw new InvalidRequestError(`Can't attach ${describeState(st)}: another object with the same identity is already in this session. Use session.merge(obj).`);
       st.session = this;
-      this.identityMap.set(st.key, st.obj);
+      this.identityMap.set(st.mapper, st.key, st.obj);
     } else {
       st.session = this;
       this.newStates.add(st);
@@ -355,7 +355,7 @@ export class Session {
     this.newStates.delete(st);
     this.deletedStates.delete(st);
     st.deleted = false;
-    if (st.key !== undefined && this.identityMap.get(st.key) === st.obj) this.identityMap.delete(st.key);
+    this.identityMap.remove(st);
     for (const rel of st.mapper.relationshipList) {
       if (!rel.cascade.expunge) continue;
       for (const item of cascadeItems(st, rel)) { const ist = stateOf(item); if (ist) this.expungeState(ist); }
@@ -486,13 +486,13 @@ export class Session {
     const pk = normalizeIdent(mapper, ident);
     const key = mapper.identityKey(pk);
     if (key === undefined) throw new ArgumentError(`session.get(${mapper.name}, ${describe(ident)}): the primary key can't be null.`);
-    const hit = this.identityMap.get(key);
+    const hit = this.identityMap.get(mapper, key);
     if (hit && !options.populateExisting) {
       const st = stateOf(hit)!;
       if (st.deleted) return null;
       if (st.mapper !== mapper && !st.mapper.isa(mapper)) return null; // get(Manager, id) of an Engineer's key
       if (st.allExpired) {
-        try { loadExpiredAttributes(st); } catch { this.identityMap.delete(key); return null; }
+        try { loadExpiredAttributes(st); } catch { this.identityMap.delete(mapper, key); return null; }
       }
       return hit as T;
     }
@@ -531,7 +531,7 @@ export class Session {
     }
     let target: object | null = null;
     if (key !== undefined) {
-      target = this.identityMap.get(key) ?? null;
+      target = this.identityMap.get(mapper, key) ?? null;
       if (!target && load) target = this.get(mapper.cls as Ctor<object>, pk);
     }
     const { initInstance } = require("./attributes");
@@ -542,8 +542,8 @@ export class Session {
       else {
         // load: false: persistent at once, as the row is known to exist.
         const st = stateOf(target)!;
-        st.key = key; st.identity = pk; st.session = this;
-        this.identityMap.set(key!, target);
+        st.setIdentity(key!, pk); st.session = this;
+        this.identityMap.set(mapper, key!, target);
       }
     }
     memo.set(src.obj, target);

@@ -18,8 +18,7 @@ export function makeTransient(obj: object): void {
   const st = requireState(obj, "makeTransient()");
   st.session?.expungeState(st);
   st.session = undefined;
-  st.key = undefined;
-  st.identity = undefined;
+  st.clearIdentity();
   st.deleted = false;
   st.wasDeleted = false;
   if (st.allExpired || st.expired.size) {
@@ -52,8 +51,7 @@ export function makeTransientToDetached(obj: object): void {
   if (key === undefined) {
     throw new InvalidRequestError(`makeTransientToDetached(): ${describeState(st)} has no complete primary key (${mapper.primaryKeyProps.map((p) => p.key).join(", ")}); set it first, e.g. obj.${mapper.primaryKeyProps[0]?.key ?? "id"} = 1.`);
   }
-  st.key = key;
-  st.identity = pk;
+  st.setIdentity(key, pk);
   st.deleted = false;
   st.wasDeleted = false;
   // What it holds is what the database holds; the columns it does not hold load when read.

@@ -230,10 +230,10 @@ export function flush(session: Session): void {
     for (const st of inserts) {
       session.newStates.delete(st);
       const pk = st.mapper.primaryKeyProps.map((p) => st.dict[p.key]);
-      st.key = st.mapper.identityKey(pk);
-      st.identity = pk;
-      if (st.key === undefined) throw new InvalidRequestError(`Instance ${describeState(st)} has a NULL primary key after INSERT; give it a value or use an integer primary key.`);
-      session.identityMap.set(st.key, st.obj);
+      const key = st.mapper.identityKey(pk);
+      if (key === undefined) throw new InvalidRequestError(`Instance ${describeState(st)} has a NULL primary key after INSERT; give it a value or use an integer primary key.`);
+      st.setIdentity(key, pk);
+      session.identityMap.set(st.mapper, key, st.obj);
       session.txInserted.add(st);
       if (listening.pending_to_persistent) dispatchSession(session, "pending_to_persistent", st.obj);
     }
@@ -243,7 +243,7 @@ export function flush(session: Session): void {
     session.changed.clear();
     for (const st of deletes) {
       session.deletedStates.delete(st);
-      if (st.key !== undefined) session.identityMap.delete(st.key);
+      if (st.key !== undefined) session.identityMap.delete(st.mapper, st.key);
       st.session = undefined;
       st.deleted = false;
       st.wasDeleted = true;
@@ -352,7 +352,7 @@ function childKeys(session: Session, rel: RelationshipProperty, parents: object[
     const k = byKey.get(key);
     if (!k) continue;
     const identityKey = t.identityKey([child]);
-    const held = identityKey ? session.identityMap.get(identityKey) : undefined;
+    const held = identityKey !== undefined ? session.identityMap.get(t, identityKey) : undefined;
     if (!held) { k.keys.push(child); continue; }
     const hst = stateOf(held)!;
     // A child the session holds goes as an object, unless it was given another parent meanwhile.
