@@ -30,6 +30,8 @@ export function makeRow<R extends unknown[]>(values: unknown[], keys: readonly s
   return values as Row<R>;
 }
 
+const NO_ROWS: unknown[][] = [];
+
 function one<T>(items: T[], what: string): T {
   if (items.length === 0) throw new NoResultFound(`No row was found when one was required (${what}). Use oneOrNone() / first() if no row is fine.`);
   if (items.length > 1) throw new MultipleResultsFound(`Multiple rows were found when exactly one was required (${what}). Add criteria, or use first().`);
@@ -61,8 +63,24 @@ export class Result<R extends readonly unknown[] = unknown[]> implements Iterabl
   private consumed = false;
   /** The open cursor once fetchone() / fetchmany() read part of the rows; the rest come from it. */
   private cursor: Iterator<unknown[]> | undefined;
+  /** The values of a one-column result before any row array is made (see ofColumn). */
+  private column: unknown[] | undefined;
   /** Rows, or a lazy source (streaming with yieldPer: rows are read as they are iterated). */
-  constructor(private readonly _keys: readonly string[], private rows: unknown[][] | Iterable<unknown[]>, readonly rowcount: number = Array.isArray(rows) ? rows.length : -1, private readonly isUnique = false) {}
+  constructor(private readonly _keys: readonly string[], private source: unknown[][] | Iterable<unknown[]>, readonly rowcount: number = Array.isArray(source) ? source.length : -1, private readonly isUnique = false) {}
+
+  /**
+   * A one-column result (e.g. select(User)) held as its values: scalars() hands them out as they
+   * are, and row arrays are made only if rows are asked for.
+   */
+  static ofColumn<R extends readonly unknown[]>(keys: readonly string[], values: unknown[], isUnique = false): Result<R> {
+    const r = new Result<R>(keys, NO_ROWS, values.length, isUnique);
+    r.column = values;
+    return r;
+  }
+  private get rows(): unknown[][] | Iterable<unknown[]> {
+    if (this.column) { this.source = this.column.map((v) => [v]); this.column = undefined; }
+    return this.source;
+  }
 
   keys(): readonly string[] { return this._keys; }
   private take(): unknown[][] {
@@ -95,6 +113,10 @@ export class Result<R extends readonly unknown[] = unknown[]> implements Iterabl
   scalarOneOrNone(): R[0] | null { return (oneOrNone(this.take(), "Result.scalarOneOrNone()")?.[0] ?? null) as R[0] | null; }
   /** The values of one column (the first by default). */
   scalars<I extends number = 0>(index: I = 0 as I): ScalarResult<R[I]> {
+    if (this.column && index === 0 && !this.consumed && !this.cursor) {
+      this.consumed = true;
+      return new ScalarResult(this.column as R[I][], this.isUnique);
+    }
     if (Array.isArray(this.rows) && !this.consumed) {
       // Fetched rows: a plain array, no generator per value.
       const rows = this.take();

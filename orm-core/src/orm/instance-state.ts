@@ -32,6 +32,8 @@ class NothingExpired extends Set<string> {
 }
 const NOTHING_EXPIRED: Set<string> = new NothingExpired();
 
+const ALL_EXPIRED = 1, DELETED = 2, WAS_DELETED = 4, MODIFIED = 8;
+
 export class InstanceState {
   /** Current values by attribute key (columns and loaded relationships). */
   dict: Record<string, unknown> = emptyDict();
@@ -42,23 +44,34 @@ export class InstanceState {
   committed: Record<string, unknown> = NO_SNAPSHOT;
   /** Attribute keys to reload on next access; `allExpired` means every column. */
   expired: Set<string> = NOTHING_EXPIRED;
-  allExpired = false;
   /** Identity key once persistent (within its class hierarchy: identity-map.ts). */
   key: IdentityKey | undefined;
   /** Primary key values behind `key` when the key is not the value itself (composite keys, dates). */
   private identityValues: unknown[] | undefined;
   session: Session | undefined;
-  /** Set by session.delete() until flushed. */
-  deleted = false;
-  /** The row was deleted by a flush (object is detached and knows it). */
-  wasDeleted = false;
   /** Relationship changes since the last flush, by attribute key. */
   relHistory: Map<string, RelHistory> | undefined;
-  /** Columns set by the user since the last flush (for UPDATE of changed columns only). */
-  modified = false;
   /** Eager/lazy loader options attached by the query that loaded it (path-aware loading). */
   loadOptions: unknown;
+  /**
+   * allExpired, deleted, wasDeleted and modified as bits of one field: every loaded object has a
+   * state that outlives many scavenges, so each field it saves counts.
+   */
+  private flags = 0;
   constructor(readonly obj: object, readonly mapper: Mapper) {}
+
+  /** Every column is to reload on next access (`expired` lists single attributes). */
+  get allExpired(): boolean { return (this.flags & ALL_EXPIRED) !== 0; }
+  set allExpired(on: boolean) { this.flags = on ? this.flags | ALL_EXPIRED : this.flags & ~ALL_EXPIRED; }
+  /** Set by session.delete() until flushed. */
+  get deleted(): boolean { return (this.flags & DELETED) !== 0; }
+  set deleted(on: boolean) { this.flags = on ? this.flags | DELETED : this.flags & ~DELETED; }
+  /** The row was deleted by a flush (object is detached and knows it). */
+  get wasDeleted(): boolean { return (this.flags & WAS_DELETED) !== 0; }
+  set wasDeleted(on: boolean) { this.flags = on ? this.flags | WAS_DELETED : this.flags & ~WAS_DELETED; }
+  /** Columns set by the user since the last flush (for UPDATE of changed columns only). */
+  get modified(): boolean { return (this.flags & MODIFIED) !== 0; }
+  set modified(on: boolean) { this.flags = on ? this.flags | MODIFIED : this.flags & ~MODIFIED; }
 
   /** Primary key values behind `key` (they survive expiry); undefined until persistent. */
   get identity(): unknown[] | undefined {

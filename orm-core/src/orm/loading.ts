@@ -432,33 +432,38 @@ export function executePlanned(session: Session, node: SelectNode | CompoundNode
   const yieldPer = executionOptions["yieldPer"];
   if (yieldPer !== undefined) return streamSelect(session, compiled, slots, hasJoinedCollections, populateExisting, yieldPer);
   const cursor = session.connection().execute(compiled);
-  const out: unknown[][] = [];
   /** Collections filled by joined loads in this query: (state, key) → seen items. */
   const filled = new Map<InstanceState, Map<string, Set<object>>>();
   const loadedPerSlot: Map<PathLoad[], object[]> = new Map();
+  // One slot (select(User), select(User.name)): its values, no row array per row (Result.ofColumn).
   const width = slots.length;
-  for (const row of cursor.rows) {
-    const outRow = new Array<unknown>(width);
+  const rows = cursor.rows;
+  const out = new Array<unknown>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    const outRow = width === 1 ? undefined : new Array<unknown>(width);
     for (let n = 0; n < width; n++) {
       const slot = slots[n]!;
-      if (slot.kind === "column") { outRow[n] = processValue(slot.node, row[slot.index]); continue; }
-      const obj = hydrateSlot(session, slot, row, populateExisting);
-      outRow[n] = obj;
-      if (obj) {
-        if (slot.selectin.length) pushUnique(loadedPerSlot, slot.selectin, obj);
-        if (slot.joined.length) hydrateJoined(session, obj, slot.joined, row, filled, loadedPerSlot, populateExisting);
+      let value: unknown;
+      if (slot.kind === "column") value = processValue(slot.node, row[slot.index]);
+      else {
+        const obj = (value = hydrateSlot(session, slot, row, populateExisting));
+        if (obj) {
+          if (slot.selectin.length) pushUnique(loadedPerSlot, slot.selectin, obj);
+          if (slot.joined.length) hydrateJoined(session, obj, slot.joined, row, filled, loadedPerSlot, populateExisting);
+        }
       }
+      if (outRow) outRow[n] = value; else out[r] = value;
     }
-    out.push(outRow);
+    if (outRow) out[r] = outRow;
   }
   for (const [st, byKey] of filled) for (const [key, items] of byKey) {
     const rel = st.mapper.relationships.get(key)!;
     if (!(key in st.dict) || populateExisting || !st.relHistory?.has(key)) setLoaded(st, rel, [...items]);
   }
   for (const [loads, objs] of loadedPerSlot) for (const load of loads) runPathLoad(session, load, objs, populateExisting);
-  const keys = slots.map((s) => (s.kind === "entity" ? s.mapper.name : columnKey(s.node)));
-  const result = new Result<any>(dedupeKeys(keys), out, cursor.rows.length, hasJoinedCollections);
-  return result;
+  const keys = dedupeKeys(slots.map((s) => (s.kind === "entity" ? s.mapper.name : columnKey(s.node))));
+  return width === 1 ? Result.ofColumn(keys, out, hasJoinedCollections) : new Result<any>(keys, out as unknown[][], cursor.rows.length, hasJoinedCollections);
 }
 
 /**

@@ -65,6 +65,27 @@ test("Result API: one / oneOrNone / first / scalar / mappings, with SQLAlchemy's
   assert.deepEqual(s.execute(select(User.name).where(and(User.age.between(20, 31), User.name.ne("Alice")))).scalars().all(), ["Bob"]);
 });
 
+test("a one-entity or one-column Result gives the same rows, scalars and fetches as any other", () => {
+  const { User, s } = seeded();
+  const byAge = () => s.execute(select(User).orderBy(User.age));
+  const rows = byAge().all();
+  assert.deepEqual(rows.map((r) => r.length), [1, 1, 1]);
+  assert.deepEqual(rows.map(([u]) => u.name), ["Bob", "Alice", "Carol"]);
+  assert.equal((rows[0] as any).User, rows[0]![0], "named access by entity name");
+  assert.deepEqual(byAge().scalars().all().map((u) => u.name), ["Bob", "Alice", "Carol"]);
+  const r = byAge();
+  assert.equal(r.fetchone()![0].name, "Bob");
+  assert.deepEqual(r.scalars().all().map((u) => u.name), ["Alice", "Carol"], "scalars() after fetchone() gives the rest");
+  const frozen = byAge().freeze();
+  assert.deepEqual(frozen().all().map(([u]) => u.name), ["Bob", "Alice", "Carol"]);
+  assert.deepEqual(frozen().scalars().all().map((u) => u.name), ["Bob", "Alice", "Carol"]);
+  assert.deepEqual([...s.execute(select(User.name).orderBy(User.name))].map((row) => [...row]), [["Alice"], ["Bob"], ["Carol"]]);
+  assert.deepEqual(s.execute(select(User.name).orderBy(User.name)).columns("name").all().map((row) => row[0]), ["Alice", "Bob", "Carol"]);
+  const consumed = byAge();
+  consumed.scalars().all();
+  assert.deepEqual(consumed.all(), [], "a Result is read once");
+});
+
 test("a session is disposable and callable sessionmaker/begin() commit or roll back", () => {
   const { User, Session } = seeded();
   {
