@@ -649,7 +649,7 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
   const parentKeyCols = rel.secondary ? rel.secondaryLocal.map(([p]) => p) : rel.direction === "MANYTOONE" ? rel.pairs.map(([local]) => local) : rel.pairs.map(([local]) => local);
   const keyOf = (obj: object) => {
     const st = stateOf(obj)!;
-    return parentKeyCols.map((c) => (obj as any)[st.mapper.keyOfColumn(c)]);
+    return parentKeyCols.map((c) => columnValue(st, st.mapper.keyOfColumn(c)));
   };
   if (rel.direction === "MANYTOONE") {
     // Many-to-one: collect the foreign keys, take what the identity map has, load the rest by primary key.
@@ -677,13 +677,21 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
     }
     return allChildren;
   }
-  // One-to-many / many-to-many: one query per chunk, grouped by the parent key
-  // (a single-column key is its own map key; composite keys are serialized).
-  const groupKey = (k: readonly unknown[]): unknown => (k.length === 1 ? k[0] : JSON.stringify(k));
-  const groups = new Map<unknown, object[]>();
-  const parentKeys = parents.map((p) => { const k = keyOf(p); return [p, k, groupKey(k)] as const; });
-  const keyValues = [...new Map(parentKeys.map(([, k, s]) => [s, k])).values()].filter((k) => k.every((v) => v !== null && v !== undefined));
+  // One-to-many / many-to-many: one query per chunk of distinct parent keys; children are grouped
+  // by their parent key (the value itself for a one-column key, else a string of the values).
   const keyCols: ColumnNode[] = rel.secondary ? rel.secondaryLocal.map(([, s]) => s.node as ColumnNode) : rel.pairs.map(([, remote]) => remote.node as ColumnNode);
+  const oneColumn = keyCols.length === 1;
+  const groupKey = (k: readonly unknown[]): unknown => (oneColumn ? k[0] : JSON.stringify(k));
+  const groups = new Map<unknown, object[]>();
+  const parentGroups = new Array<unknown>(parents.length);
+  const keyValues: unknown[][] = [];
+  for (let i = 0; i < parents.length; i++) {
+    const k = keyOf(parents[i]!);
+    const g = (parentGroups[i] = groupKey(k));
+    if (!groups.has(g) && k.every((v) => v !== null && v !== undefined)) { groups.set(g, []); keyValues.push(k); }
+  }
+  // Where a child's parent key is: the association row's columns, or the child's own foreign key.
+  const remoteKeys = rel.secondary ? undefined : rel.pairs.map(([, remote]) => target.keyOfColumn(remote));
   for (let i = 0; i < keyValues.length; i += IN_CHUNK) {
     const chunk = keyValues.slice(i, i + IN_CHUNK);
     const q = cachedQuery(rel, `${chunk.length}`, () => {
@@ -693,26 +701,35 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
     });
     const slot = q.slot;
     const extraStart = q.extraStart;
-    const params = chunk.flatMap((k) => k.map((v, j) => bindFor(keyCols[j]!, v)));
-    const cursor = session.connection().execute({ sql: q.sql, parameters: paramsFor(q, params) });
-    for (const row of cursor.rows) {
+    const params = oneColumn ? chunk.map((k) => bindFor(keyCols[0]!, k[0])) : chunk.flatMap((k) => k.map((v, j) => bindFor(keyCols[j]!, v)));
+    const rows = session.connection().execute({ sql: q.sql, parameters: paramsFor(q, params) }).rows;
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
       const child = hydrateSlot(session, slot, row, false);
       if (!child) continue;
-      const parentKey = rel.secondary
-        ? keyCols.map((c, j) => processValue(c, row[extraStart + j]))
-        : rel.pairs.map(([, remote]) => (child as any)[target.keyOfColumn(remote)]);
-      const s = groupKey(parentKey);
-      let list = groups.get(s);
-      if (!list) groups.set(s, (list = []));
-      list.push(child);
+      let g: unknown;
+      if (remoteKeys) {
+        const cst = stateOf(child)!;
+        g = oneColumn ? columnValue(cst, remoteKeys[0]!) : groupKey(remoteKeys.map((k) => columnValue(cst, k)));
+      } else {
+        g = oneColumn ? processValue(keyCols[0]!, row[extraStart]) : groupKey(keyCols.map((c, j) => processValue(c, row[extraStart + j])));
+      }
+      const list = groups.get(g);
+      if (list) list.push(child);
       allChildren.push(child);
     }
   }
-  for (const [p, , s] of parentKeys) {
-    if (into) into.set(p, [...(groups.get(s) ?? [])]);
-    else setLoaded(stateOf(p)!, rel, groups.get(s) ?? []);
+  for (let i = 0; i < parents.length; i++) {
+    const list = groups.get(parentGroups[i]);
+    if (into) into.set(parents[i]!, list ? [...list] : []);
+    else setLoaded(stateOf(parents[i]!)!, rel, list ?? []);
   }
   return allChildren;
+}
+
+/** A column attribute's current value: the loaded one, else read through the attribute (it loads). */
+function columnValue(st: InstanceState, key: string): unknown {
+  return key in st.dict ? st.dict[key] : (st.obj as any)[key];
 }
 
 /**
