@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { declarativeBase, mapped, Column, Integer, String, DateTime, createEngine, sessionmaker, select, inspect } from "../../src/index";
-import { identityKeyOf } from "../../src/orm/identity-map";
+import { identityKeyOf, HierarchyMap, type IdentityKey } from "../../src/orm/identity-map";
 
 test("identity keys: a one-column key is its value; composite, date and bytes keys are strings of the values", () => {
   assert.equal(identityKeyOf([7]), 7);
@@ -66,4 +66,38 @@ test("composite and date keys find the same object again, and identity gives the
   const s3 = Session();
   assert.equal(s3.get(Pair, [1, "b"])!.v, 20);
   assert.equal(s3.get(Ev, at)!.v, 30);
+});
+
+test("a hierarchy's map: whole-number keys (indexed) and others (hashed) found, counted, deleted and listed alike", () => {
+  const m = new HierarchyMap();
+  const keys: IdentityKey[] = [0, 1, 7, 2 ** 20 - 1, 2 ** 20, 2 ** 40, -3, 1.5, "1", "x", 5n];
+  const objs = keys.map((k) => ({ k }));
+  keys.forEach((k, i) => m.set(k, objs[i]!));
+  assert.equal(m.size, keys.length);
+  keys.forEach((k, i) => { assert.equal(m.get(k), objs[i], `get(${typeof k}:${k})`); assert.ok(m.has(k)); });
+  assert.equal(m.get(2), undefined);
+  assert.notEqual(m.get(1), m.get("1"));
+  const listed: object[] = [];
+  m.collect(listed);
+  assert.deepEqual(new Set(listed), new Set(objs));
+  m.set(7, objs[0]!); // replacing keeps the count
+  assert.equal(m.size, keys.length);
+  for (const k of [7, 2 ** 40, "x"]) assert.equal(m.delete(k), true);
+  assert.equal(m.delete(7), false);
+  assert.equal(m.size, keys.length - 3);
+  assert.equal(m.get(7), undefined);
+});
+
+test("objects with ids beyond the indexed range, zero and negative ids are one identity each", () => {
+  const { A, Session } = model();
+  const s = Session();
+  for (const id of [0, -5, 2 ** 20 + 3, 2 ** 40]) s.add(new A({ id, name: `a${id}` }));
+  s.commit();
+  const s2 = Session();
+  const loaded = s2.scalars(select(A).orderBy(A.id)).all();
+  assert.deepEqual(loaded.map((a) => a.id), [-5, 0, 2 ** 20 + 3, 2 ** 40]);
+  for (const a of loaded) assert.equal(s2.get(A, a.id), a);
+  assert.equal(s2.identityMap.size, 4);
+  s2.close();
+  assert.equal(s2.identityMap.size, 0);
 });
