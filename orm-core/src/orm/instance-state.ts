@@ -19,6 +19,16 @@ export interface RelHistory { added: Set<object>; removed: Set<object> }
  */
 const NO_NAMES: object = Object.freeze(Object.create(null));
 export function emptyDict(): Record<string, unknown> { return Object.create(NO_NAMES); }
+/**
+ * A constructor of one mapped class's attribute dictionaries (same parent, NO_NAMES): V8 sizes the
+ * objects of each constructor to the properties they get, so a class's values sit inside its
+ * dictionaries (objects made by Object.create hold four, then spill into a second array).
+ */
+export function dictMaker(): new () => Record<string, unknown> {
+  const Dict = function Dict() {} as unknown as new () => Record<string, unknown>;
+  Dict.prototype = NO_NAMES;
+  return Dict;
+}
 /** The old value of an attribute that was never loaded before it was set. */
 export const NEVER_LOADED: unique symbol = Symbol("NEVER_LOADED");
 
@@ -36,7 +46,7 @@ const ALL_EXPIRED = 1, DELETED = 2, WAS_DELETED = 4, MODIFIED = 8;
 
 export class InstanceState {
   /** Current values by attribute key (columns and loaded relationships). */
-  dict: Record<string, unknown> = emptyDict();
+  dict: Record<string, unknown>;
   /**
    * The database's value of each column changed since the last load or flush (SQLAlchemy's
    * committed_state): copy-on-write, so a loaded object costs one dictionary, not two.
@@ -58,7 +68,9 @@ export class InstanceState {
    * state that outlives many scavenges, so each field it saves counts.
    */
   private flags = 0;
-  constructor(readonly obj: object, readonly mapper: Mapper) {}
+  constructor(readonly obj: object, readonly mapper: Mapper) {
+    this.dict = new mapper.Dict();
+  }
 
   /** Every column is to reload on next access (`expired` lists single attributes). */
   get allExpired(): boolean { return (this.flags & ALL_EXPIRED) !== 0; }
@@ -131,7 +143,7 @@ export class InstanceState {
   expireAll(): void {
     if (listening.expire) dispatchInstance(this.mapper, "expire", this.obj, null);
     // Fresh objects rather than deletes: deleting keys turns objects into slow dictionaries.
-    this.dict = emptyDict();
+    this.dict = new this.mapper.Dict();
     this.committed = NO_SNAPSHOT;
     this.allExpired = true;
     this.expired.clear();

@@ -339,7 +339,7 @@ export function instanceFromRow(session: Session, mapper: Mapper, row: readonly 
     }
     return existing;
   }
-  const obj = Object.create(mapper.cls.prototype) as object;
+  const obj = new mapper.Blank();
   const st = new InstanceState(obj, mapper);
   (obj as any)[stateKey] = st;
   const dict = st.dict;
@@ -387,7 +387,7 @@ function instanceFromPositions(session: Session, mapper: Mapper, row: readonly u
     if (refreshed !== undefined) dispatchInstance(mapper, "refresh", obj, { session, populateExisting }, refreshed);
     return obj;
   }
-  obj = Object.create(mapper.cls.prototype) as object;
+  obj = new mapper.Blank();
   st = new InstanceState(obj, mapper);
   (obj as any)[stateKey] = st;
   props.forEach((i, j) => { const raw = row[at[j]!]; const r = procs[i]; st.dict[all[i]!.key] = raw === null || raw === undefined ? null : r ? r(raw) : raw; });

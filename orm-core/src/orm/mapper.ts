@@ -15,6 +15,7 @@ import type { Registry } from "../mapping/declarative";
 import type { AssociationProxySpec } from "./association-proxy";
 import type { ColumnExpressionProp } from "./column-property";
 import { identityKeyOf, type IdentityKey } from "./identity-map";
+import { dictMaker } from "./instance-state";
 
 export interface ColumnProp { readonly key: string; readonly column: TableColumn }
 
@@ -152,7 +153,7 @@ export class Mapper {
   // ---- inheritance -------------------------------------------------------------
   /** The tables a row of this class lives in, base first: one, or one per class of a joined-table hierarchy. */
   readonly tables: readonly TableObject[];
-  /** The top of the hierarchy (this mapper when it inherits from none): its name prefixes identity keys. */
+  /** The top of the hierarchy (this mapper when it inherits from none): one identity map per root. */
   readonly root: Mapper;
   /** Joined-table inheritance: [this table's column, the parent table's column] pairs that join the two. */
   readonly inheritJoin: readonly (readonly [TableColumn, TableColumn])[];
@@ -163,6 +164,14 @@ export class Mapper {
   readonly polymorphicMap = new Map<string | number, Mapper>();
   /** Every class below this one, nearest first. */
   readonly descendants: Mapper[] = [];
+  /**
+   * `new Blank()`: an instance of the class without running its constructor (for loaded rows). A
+   * function of its own rather than Object.create(prototype), so V8 sizes these objects to the one
+   * property they get (the state): 32 bytes instead of 56 per loaded object.
+   */
+  readonly Blank: new () => object;
+  /** Makes this class's attribute dictionaries (instance-state.ts). */
+  readonly Dict = dictMaker();
 
   constructor(
     readonly cls: Function, readonly name: string, readonly table: TableObject, readonly registry: Registry,
@@ -171,6 +180,9 @@ export class Mapper {
   ) {
     const parent = inheritance.inherits;
     this.inherits = parent;
+    const Blank = function Blank() {} as unknown as new () => object;
+    Blank.prototype = cls.prototype;
+    this.Blank = Blank;
     this.root = parent ? parent.root : this;
     this.polymorphicIdentity = inheritance.polymorphicIdentity;
     if (parent) {

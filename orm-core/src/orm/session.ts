@@ -536,7 +536,7 @@ export class Session {
     }
     const { initInstance } = require("./attributes");
     if (!target) {
-      target = Object.create(mapper.cls.prototype) as object;
+      target = new mapper.Blank();
       initInstance(target, mapper, undefined);
       if (load) this.add(target);
       else {
