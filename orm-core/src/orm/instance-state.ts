@@ -43,6 +43,10 @@ class NothingExpired extends Set<string> {
 const NOTHING_EXPIRED: Set<string> = new NothingExpired();
 
 const ALL_EXPIRED = 1, DELETED = 2, WAS_DELETED = 4, MODIFIED = 8;
+/** The flags take the low bits of `flags`; the bits above hold `changedSlot`. */
+const FLAG_BITS = 4, FLAG_MASK = (1 << FLAG_BITS) - 1;
+/** Slots fit the bits above the flags of a 32-bit integer. */
+export const MAX_CHANGED_SLOT = 2 ** (31 - FLAG_BITS) - 1;
 
 export class InstanceState {
   /** Current values by attribute key (columns and loaded relationships). */
@@ -64,7 +68,7 @@ export class InstanceState {
   /** Eager/lazy loader options attached by the query that loaded it (path-aware loading). */
   loadOptions: unknown;
   /**
-   * allExpired, deleted, wasDeleted and modified as bits of one field: every loaded object has a
+   * allExpired, deleted, wasDeleted, modified (and changedSlot) in one field: every loaded object has a
    * state that outlives many scavenges, so each field it saves counts.
    */
   private flags = 0;
@@ -84,6 +88,9 @@ export class InstanceState {
   /** Columns set by the user since the last flush (for UPDATE of changed columns only). */
   get modified(): boolean { return (this.flags & MODIFIED) !== 0; }
   set modified(on: boolean) { this.flags = on ? this.flags | MODIFIED : this.flags & ~MODIFIED; }
+  /** Position + 1 in its session's list of changed states, 0 when not in it (changed-states.ts). */
+  get changedSlot(): number { return this.flags >>> FLAG_BITS; }
+  set changedSlot(slot: number) { this.flags = (this.flags & FLAG_MASK) | (slot << FLAG_BITS); }
 
   /** Primary key values behind `key` (they survive expiry); undefined until persistent. */
   get identity(): unknown[] | undefined {

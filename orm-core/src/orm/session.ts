@@ -3,6 +3,7 @@
  * transactions (autobegin, commit with expire-on-commit, rollback), and the
  * PendingRollbackError state after a failed flush.
  */
+import { ChangedStates } from "./changed-states";
 import { ormKind } from "../util/kind";
 import { ArgumentError, InvalidRequestError, PendingRollbackError } from "../errors/errors";
 import { describe } from "../sql/coerce";
@@ -51,7 +52,7 @@ export class Session {
   readonly txInserted = new Set<InstanceState>();
   readonly txDeleted = new Set<InstanceState>();
   /** @internal persistent objects changed since the last flush (so nothing scans the identity map) */
-  readonly changed = new Set<InstanceState>();
+  readonly changed = new ChangedStates();
   /** @internal open savepoints of beginNested(), innermost last */
   readonly nested: NestedFrame[] = [];
   private conn: Connection | undefined;
