@@ -48,7 +48,7 @@ function keyPart(v: unknown): string {
 /** Keys stored by index: whole numbers below this (ids of an autoincrement table, mostly). */
 const INDEXED_KEYS = 1 << 20;
 function isIndex(key: IdentityKey): key is number {
-  return typeof key === "number" && key >= 0 && key < INDEXED_KEYS && Math.floor(key) === key && !Object.is(key, -0);
+  return typeof key === "number" && key >= 0 && key < INDEXED_KEYS && Math.floor(key) === key;
 }
 
 /**

@@ -76,6 +76,7 @@ test("a hierarchy's map: whole-number keys (indexed) and others (hashed) found, 
   assert.equal(m.size, keys.length);
   keys.forEach((k, i) => { assert.equal(m.get(k), objs[i], `get(${typeof k}:${k})`); assert.ok(m.has(k)); });
   assert.equal(m.get(2), undefined);
+  assert.equal(m.get(-0), objs[0], "-0 is 0, as in a Map");
   assert.notEqual(m.get(1), m.get("1"));
   const listed: object[] = [];
   m.collect(listed);
