@@ -45,68 +45,100 @@ function keyPart(v: unknown): string {
   return typeof v === "string" ? JSON.stringify(v) : String(v);
 }
 
-/** Keys stored by index: whole numbers below this (ids of an autoincrement table, mostly). */
+/** Whole numbers that may index the array (ids of an autoincrement table, mostly). */
 const INDEXED_KEYS = 1 << 20;
 function isIndex(key: IdentityKey): key is number {
   return typeof key === "number" && key >= 0 && key < INDEXED_KEYS && Math.floor(key) === key;
 }
+/**
+ * How far past twice its count the array may reach: it grows only while dense, so walking it stays
+ * proportional to what it holds and a session that gets one row of id 900 makes no 900-slot array.
+ */
+const SLACK = 16;
 
 /**
- * One class hierarchy's objects by key. Small whole-number keys index an array, which V8 reads
- * and grows several times faster than a Map hashes (loading 20,000 rows does 20,000 of each);
- * other keys go in a Map.
+ * One class hierarchy's objects by key. Whole-number keys index an array while it stays dense,
+ * which V8 reads and grows several times faster than a Map hashes (loading 20,000 rows does
+ * 20,000 of each); other keys, and ones far beyond what the array holds, go in a Map.
  */
 export class HierarchyMap {
   private readonly indexed: (object | undefined)[] = [];
   private indexedCount = 0;
-  private readonly other = new Map<IdentityKey, object>();
+  /** Made on first use: a session that gets one object by key needs no Map. */
+  private other: Map<IdentityKey, object> | undefined;
 
-  get(key: IdentityKey): object | undefined { return isIndex(key) ? this.indexed[key] : this.other.get(key); }
+  get(key: IdentityKey): object | undefined {
+    // (Reading past an array's end is a slow lookup in V8: check the length first.)
+    if (isIndex(key) && key < this.indexed.length) {
+      const obj = this.indexed[key];
+      if (obj !== undefined) return obj;
+    }
+    return this.other?.get(key);
+  }
   has(key: IdentityKey): boolean { return this.get(key) !== undefined; }
   set(key: IdentityKey, obj: object): void {
-    if (!isIndex(key)) { this.other.set(key, obj); return; }
-    if (this.indexed[key] === undefined) this.indexedCount++;
-    this.indexed[key] = obj;
+    if (isIndex(key)) {
+      if (key < this.indexed.length && this.indexed[key] !== undefined) { this.indexed[key] = obj; return; }
+      if (key <= this.indexedCount * 2 + SLACK && !this.other?.has(key)) { this.indexed[key] = obj; this.indexedCount++; return; }
+    }
+    (this.other ??= new Map()).set(key, obj);
   }
   delete(key: IdentityKey): boolean {
-    if (!isIndex(key)) return this.other.delete(key);
-    if (this.indexed[key] === undefined) return false;
-    this.indexed[key] = undefined; // not `delete`: that would make the array a slow dictionary
-    this.indexedCount--;
-    return true;
+    if (isIndex(key) && key < this.indexed.length && this.indexed[key] !== undefined) {
+      this.indexed[key] = undefined; // not `delete`: that would make the array a slow dictionary
+      this.indexedCount--;
+      return true;
+    }
+    return this.other?.delete(key) ?? false;
   }
-  get size(): number { return this.indexedCount + this.other.size; }
+  get size(): number { return this.indexedCount + (this.other?.size ?? 0); }
   /** Appends every object to `out`. */
   collect(out: object[]): void {
     if (this.indexedCount) for (const obj of this.indexed) if (obj !== undefined) out.push(obj);
-    for (const obj of this.other.values()) out.push(obj);
+    if (this.other) for (const obj of this.other.values()) out.push(obj);
   }
 }
 
 export class IdentityMap {
-  private readonly byRoot = new Map<Mapper, HierarchyMap>();
+  /**
+   * The hierarchy looked up last, and (once a second one is used) every hierarchy's map: most
+   * sessions hold one or two classes, and loops over rows of one class skip the Map lookup.
+   */
+  private lastRoot: Mapper | undefined;
+  private lastMap: HierarchyMap | undefined;
+  private byRoot: Map<Mapper, HierarchyMap> | undefined;
 
   /** The objects of `mapper`'s class hierarchy by key. */
   of(mapper: Mapper): HierarchyMap {
     const root = mapper.root;
-    let m = this.byRoot.get(root);
-    if (!m) this.byRoot.set(root, (m = new HierarchyMap()));
-    return m;
+    return root === this.lastRoot ? this.lastMap! : this.switchTo(root);
   }
-  get(mapper: Mapper, key: IdentityKey): object | undefined { return this.byRoot.get(mapper.root)?.get(key); }
-  has(mapper: Mapper, key: IdentityKey): boolean { return this.byRoot.get(mapper.root)?.has(key) ?? false; }
+  private switchTo(root: Mapper): HierarchyMap {
+    let m: HierarchyMap | undefined;
+    if (this.lastRoot === undefined) m = new HierarchyMap();
+    else {
+      this.byRoot ??= new Map([[this.lastRoot, this.lastMap!]]);
+      m = this.byRoot.get(root);
+      if (!m) this.byRoot.set(root, (m = new HierarchyMap()));
+    }
+    this.lastRoot = root;
+    return (this.lastMap = m);
+  }
+  private maps(): HierarchyMap[] { return this.byRoot ? [...this.byRoot.values()] : this.lastMap ? [this.lastMap] : []; }
+  get(mapper: Mapper, key: IdentityKey): object | undefined { return this.of(mapper).get(key); }
+  has(mapper: Mapper, key: IdentityKey): boolean { return this.of(mapper).has(key); }
   set(mapper: Mapper, key: IdentityKey, obj: object): void { this.of(mapper).set(key, obj); }
-  delete(mapper: Mapper, key: IdentityKey): boolean { return this.byRoot.get(mapper.root)?.delete(key) ?? false; }
+  delete(mapper: Mapper, key: IdentityKey): boolean { return this.of(mapper).delete(key); }
 
   /** Whether the map holds this state's object under its key. */
   holds(st: InstanceState): boolean { return st.key !== undefined && this.get(st.mapper, st.key) === st.obj; }
   /** Takes a persistent state's object out, if the map holds it. */
   remove(st: InstanceState): void { if (this.holds(st)) this.delete(st.mapper, st.key!); }
 
-  clear(): void { this.byRoot.clear(); }
+  clear(): void { this.byRoot = undefined; this.lastRoot = this.lastMap = undefined; }
   /** Every object held, as a new array (so the map may change while it is walked). */
-  values(): object[] { const out: object[] = []; for (const m of this.byRoot.values()) m.collect(out); return out; }
-  get size(): number { let n = 0; for (const m of this.byRoot.values()) n += m.size; return n; }
+  values(): object[] { const out: object[] = []; const maps = this.maps(); for (let i = 0; i < maps.length; i++) maps[i]!.collect(out); return out; }
+  get size(): number { let n = 0; const maps = this.maps(); for (let i = 0; i < maps.length; i++) n += maps[i]!.size; return n; }
 
   /** A changed object is (again) in the map, so the flush finds it. */
   keep(obj: object): void {
