@@ -102,3 +102,14 @@ test("objects with ids beyond the indexed range, zero and negative ids are one i
   s2.close();
   assert.equal(s2.identityMap.size, 0);
 });
+
+test("the indexed array grows only while dense: one object of id 4,999 makes no 5,000-slot array", () => {
+  const m = new HierarchyMap();
+  m.set(4999, {});
+  assert.ok((m as any).indexed.length <= 17, "a sparse key goes to the Map");
+  const dense = new HierarchyMap();
+  for (let id = 1; id <= 20_000; id++) dense.set(id, { id });
+  assert.equal(dense.size, 20_000);
+  assert.ok((dense as any).indexed.length <= 20_001, "sequential ids fill the array");
+  assert.equal((dense as any).other, undefined, "and need no Map");
+});
