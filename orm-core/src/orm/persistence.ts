@@ -12,7 +12,7 @@ import type { InstanceState } from "./instance-state";
 import { dispatchMapper, hasMapperListeners } from "../events/registry";
 import { valuesEqual } from "./instance-state";
 import type { Session } from "./session";
-import type { Mapper } from "./mapper";
+import type { ColumnProp, Mapper } from "./mapper";
 import { expireColumnExpressions } from "./column-property";
 
 /** UPDATE statements that set one column, by that column (its table's key in the WHERE). */
@@ -69,35 +69,31 @@ export class Persister {
       const disc = mapper.polymorphicOnProp;
       if (disc && mapper.polymorphicIdentity !== undefined && st.dict[disc.key] == null) this.setValue(st, disc.key, mapper.polymorphicIdentity);
     }
-    const cols: TableColumn[] = [];
-    const params: unknown[] = [];
-    let autoPk: TableColumn | undefined;
-    let shape = "I";
-    const pk = mapper.primaryKeyProps;
+    const plan = insertPlan(mapper, table);
     const version = mapper.versionProp;
     if (first && version && (st.dict[version.key] === undefined || st.dict[version.key] === null)) this.setValue(st, version.key, 1);
-    const link = multi && !first ? inheritLink(st, table) : undefined;
-    if (link) {
+    const params: unknown[] = new Array(plan.link.length + plan.props.length);
+    let n = 0;
+    for (const [child, parent] of plan.link) {
       // The subclass table's key columns take the base row's key.
-      for (const [child, parent] of link) {
-        const v = this.valueOf(st, parent);
-        if (mapper.keyOfColumn(child) !== mapper.keyOfColumn(parent)) this.setValue(st, mapper.keyOfColumn(child), v);
-        cols.push(child);
-        params.push(bindValue(child, v));
-        shape += child.name.length + child.name;
-      }
+      const v = this.valueOf(st, parent);
+      if (mapper.keyOfColumn(child) !== mapper.keyOfColumn(parent)) this.setValue(st, mapper.keyOfColumn(child), v);
+      params[n++] = bindValue(child, v);
     }
-    for (const prop of mapper.columnProps) {
+    // Which of plan.props are written (bit i for props[i]; columns past 30 as a list): the statement's shape.
+    let mask = 0;
+    let wide = "";
+    let autoPk: TableColumn | undefined;
+    for (let i = 0; i < plan.props.length; i++) {
+      const prop = plan.props[i]!;
       const col = prop.column;
-      if (multi && col.table !== table) continue;
-      if (link && link.some(([child]) => child === col)) continue;
       let v = st.dict[prop.key];
       const unset = v === undefined;
       if (v === undefined || (v === null && col.primaryKey)) {
         if (v === undefined && col.default !== undefined) {
           v = evalDefault(col.default);
           this.setValue(st, prop.key, v);
-        } else if (col.primaryKey && pk.length === 1 && col.type.typeName.endsWith("Integer") && col.spec.options.autoincrement !== false) {
+        } else if (i === plan.autoPk) {
           autoPk = col;
           continue;
         } else if (col.serverDefault !== undefined) {
@@ -107,16 +103,16 @@ export class Persister {
           this.setValue(st, prop.key, null); // known now: reading it later needs no SELECT
         }
       }
-      cols.push(col);
-      params.push(unset && v === null ? null : bindValue(col, v));
-      shape += col.name.length + col.name;
+      params[n++] = unset && v === null ? null : bindValue(col, v);
+      if (i < 30) mask |= 1 << i; else wide += `${i},`;
     }
-    const sql = cachedSql(table, shape, () => cols.length
-      ? `INSERT INTO ${quoteIdentifier(table.name)} (${cols.map((c) => quoteIdentifier(c.name)).join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`
-      : `INSERT INTO ${quoteIdentifier(table.name)} DEFAULT VALUES`);
+    params.length = n;
+    const shape = wide ? `${mask}:${wide}` : mask;
+    let sql = plan.sql.get(shape);
+    if (sql === undefined) plan.sql.set(shape, (sql = insertSql(table, plan, mask, wide)));
     const res = this.conn.execute({ sql, parameters: params });
     if (autoPk) this.setValue(st, mapper.keyOfColumn(autoPk), res.lastrowid);
-    if (mapper.hasServerDefaults) for (const prop of mapper.columnProps) if (prop.column.table === table && prop.column.serverDefault !== undefined && st.dict[prop.key] === undefined) st.markExpired(prop.key);
+    if (plan.serverDefaults) for (const prop of plan.props) if (prop.column.serverDefault !== undefined && st.dict[prop.key] === undefined) st.markExpired(prop.key);
     if (!multi || table === mapper.tables[mapper.tables.length - 1]) {
       if (mapper.columnExpressions) expireColumnExpressions(st);
       dispatchMapper(mapper, "after_insert", this.conn, st.obj);
@@ -273,8 +269,43 @@ export class Persister {
   get sessionRef(): Session { return this.session; }
 }
 
+/** What an INSERT into one table of a mapper writes, worked out once (rows differ only in which columns are unset). */
+interface InsertPlan {
+  /** Joined inheritance: the subclass table's key columns, from the base row's key, always written first. */
+  readonly link: readonly (readonly [TableColumn, TableColumn])[];
+  /** The mapper's other columns in the table. */
+  readonly props: readonly ColumnProp[];
+  /** Index in props of the autoincrement integer key the database fills when unset (-1: none). */
+  readonly autoPk: number;
+  readonly serverDefaults: boolean;
+  /** INSERT statements by shape (which props are written). */
+  readonly sql: Map<number | string, string>;
+}
+const insertPlans = new WeakMap<Mapper, Map<TableObject, InsertPlan>>();
+function insertPlan(mapper: Mapper, table: TableObject): InsertPlan {
+  let byTable = insertPlans.get(mapper);
+  if (!byTable) insertPlans.set(mapper, (byTable = new Map()));
+  let plan = byTable.get(table);
+  if (plan) return plan;
+  const multi = mapper.tables.length > 1;
+  const link = multi && table !== mapper.tables[0] ? inheritLink(mapper, table) ?? [] : [];
+  const props = mapper.columnProps.filter((p) => (!multi || p.column.table === table) && !link.some(([child]) => child === p.column));
+  const single = mapper.primaryKeyProps.length === 1;
+  const autoPk = props.findIndex(({ column: c }) => single && c.primaryKey && c.type.typeName.endsWith("Integer") && c.spec.options.autoincrement !== false);
+  plan = { link, props, autoPk, serverDefaults: props.some((p) => p.column.serverDefault !== undefined), sql: new Map() };
+  byTable.set(table, plan);
+  return plan;
+}
+function insertSql(table: TableObject, plan: InsertPlan, mask: number, wide: string): string {
+  const written = new Set(wide.split(",").filter(Boolean).map(Number));
+  const cols = [...plan.link.map(([child]) => child), ...plan.props.filter((_, i) => (i < 30 ? (mask & (1 << i)) !== 0 : written.has(i))).map((p) => p.column)];
+  return cols.length
+    ? `INSERT INTO ${quoteIdentifier(table.name)} (${cols.map((c) => quoteIdentifier(c.name)).join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`
+    : `INSERT INTO ${quoteIdentifier(table.name)} DEFAULT VALUES`;
+}
+
 /** The [subclass column, parent column] pairs that give a joined-inheritance table its key. */
-function inheritLink(st: InstanceState, table: TableObject): readonly (readonly [TableColumn, TableColumn])[] | undefined {
-  for (let m: Mapper | undefined = st.mapper; m; m = m.inherits) if (m.table === table && m.inheritJoin.length) return m.inheritJoin;
+function inheritLink(mapper: Mapper, table: TableObject): readonly (readonly [TableColumn, TableColumn])[] | undefined {
+  for (let m: Mapper | undefined = mapper; m; m = m.inherits) if (m.table === table && m.inheritJoin.length) return m.inheritJoin;
   return undefined;
 }

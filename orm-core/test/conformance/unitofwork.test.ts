@@ -328,6 +328,26 @@ test("a serverDefault column is left out of the INSERT and its value is fetched 
   assert.deepEqual(rows(engine, "SELECT note FROM items"), [["srv"]]);
 });
 
+test("rows of one class that leave different columns to the database each get their INSERT shape (also past 30 columns)", () => {
+  const Base = declarativeBase();
+  // 35 columns: c0..c33 after the key; c2 and c32 have server defaults, so a row that leaves them unset omits them.
+  const cols: Record<string, ReturnType<typeof Column>> = { id: Column(Integer, { primaryKey: true }) };
+  for (let i = 0; i < 34; i++) cols[`c${i}`] = Column(Integer, i === 2 || i === 32 ? { serverDefault: "7" } : {});
+  @mapped class Wide extends Base.model("wide", cols as { id: ReturnType<typeof Column> }) {}
+  const engine = createEngine("sqlite:///:memory:");
+  Base.metadata.createAll(engine);
+  const s = sessionmaker({ bind: engine })();
+  const row = (set: number[]) => { const o: any = new Wide(); for (let i = 0; i < 34; i++) if (![2, 32].includes(i) || set.includes(i)) o[`c${i}`] = i; return o; };
+  const objs = [row([]), row([2]), row([32]), row([2, 32]), row([]), row([32])];
+  s.addAll(objs);
+  const ins = writes(recordStatements(engine, () => s.flush())).map(([q]) => q);
+  const names = (except: number[]) => Array.from({ length: 34 }, (_, i) => i).filter((i) => !except.includes(i)).map((i) => `c${i}`);
+  const sql = (except: number[]) => `INSERT INTO wide (${names(except).join(", ")}) VALUES (${names(except).map(() => "?").join(", ")})`;
+  assert.deepEqual(ins, [sql([2, 32]), sql([32]), sql([2]), sql([]), sql([2, 32]), sql([2])]);
+  assert.deepEqual(objs.map((o) => [o.c2, o.c32]), [[7, 7], [2, 7], [7, 32], [2, 32], [7, 7], [7, 32]]);
+  assert.deepEqual(objs.map((o) => o.id), [1, 2, 3, 4, 5, 6]);
+});
+
 test("an onupdate default is applied to the UPDATE when the row changes, and only then", () => {
   const { Item, engine, Session } = defaults();
   const s = Session();
