@@ -35,7 +35,9 @@ function bindValue(col: TableColumn, v: unknown): unknown {
   // a JSON attribute never set stays SQL NULL (see insert()).
   if (v === null || v === undefined) return v === null && col.type.typeName === "JSON" ? "null" : null;
   const b = col.type.bind;
-  return checkBindable(b ? b(v) : v, `${col.table.mappedBy ?? col.table.name}.${col.key}`);
+  const out = b ? b(v) : v;
+  // Strings and numbers (most values) bind as they are; the checks' message is only built for the rest.
+  return typeof out === "string" || typeof out === "number" ? out : checkBindable(out, `${col.table.mappedBy ?? col.table.name}.${col.key}`);
 }
 function evalDefault(d: unknown): unknown { return typeof d === "function" ? (d as () => unknown)() : d; }
 
