@@ -18,8 +18,23 @@ import { expireColumnExpressions } from "./column-property";
 /** UPDATE statements that set one column, by that column (its table's key in the WHERE). */
 const oneColumnUpdate = new WeakMap<TableColumn, string>();
 
-/** [state, attribute key, had a value, old value] */
-export type UndoLog = [InstanceState, string, boolean, unknown][];
+/**
+ * The attribute values a flush changed, to put back if it fails. Flat (state, key, had a value, old
+ * value; four slots per change) rather than an array per change: the log lives through the whole
+ * flush, so each entry would survive garbage collections and be copied.
+ */
+export class UndoLog {
+  private readonly entries: unknown[] = [];
+  record(st: InstanceState, key: string, had: boolean, old: unknown): void { this.entries.push(st, key, had, old); }
+  /** Restores the recorded values, latest change first. */
+  restore(): void {
+    const e = this.entries;
+    for (let i = e.length - 4; i >= 0; i -= 4) {
+      const st = e[i] as InstanceState, key = e[i + 1] as string;
+      if (e[i + 2]) st.dict[key] = e[i + 3]; else delete st.dict[key];
+    }
+  }
+}
 
 const sqlCache = new WeakMap<TableObject, Map<string, string>>();
 function cachedSql(table: TableObject, shape: string, build: () => string): string {
@@ -53,7 +68,7 @@ export class Persister {
   setValue(st: InstanceState, key: string, value: unknown): void {
     const had = key in st.dict;
     if (had && valuesEqual(st.dict[key], value)) return;
-    this.undo.push([st, key, had, st.dict[key]]);
+    this.undo.record(st, key, had, st.dict[key]);
     if (st.key !== undefined) { st.snapshot(key); st.modified = true; }
     st.dict[key] = value;
   }

@@ -15,7 +15,7 @@ import { readRelationship, NULL_MARK, describeState, cascadeItems } from "./attr
 import { dispatchSession, hasMapperListeners, listening } from "../events/registry";
 import { executeSelect, selectinLoad, selectChildKeys } from "./loading";
 import { isWriteOnly, writeOnlyMembers } from "./writeonly";
-import { Persister, type UndoLog } from "./persistence";
+import { Persister, UndoLog } from "./persistence";
 import type { Session } from "./session";
 
 /** Where a row's foreign key comes from at flush: a parent object (its key), or null. */
@@ -37,7 +37,7 @@ function items(st: InstanceState, rel: RelationshipProperty): object[] {
 export function flush(session: Session): void {
   if (session.newStates.size === 0 && session.deletedStates.size === 0 && !anyDirty(session)) return;
   session.flushing = true;
-  const undo: UndoLog = [];
+  const undo = new UndoLog();
   let savepoint: string | undefined;
   try {
     dispatchSession(session, "before_flush", undefined, undefined);
@@ -257,10 +257,7 @@ export function flush(session: Session): void {
     try {
       if (savepoint) { const conn = session.connection(); conn.rollbackToSavepoint(savepoint); }
     } catch { /* the original error matters more */ }
-    for (let i = undo.length - 1; i >= 0; i--) {
-      const [st, key, had, old] = undo[i]!;
-      if (had) st.dict[key] = old; else delete st.dict[key];
-    }
+    undo.restore();
     session.markFailed(err);
     throw err;
   } finally {
