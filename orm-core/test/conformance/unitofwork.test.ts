@@ -390,6 +390,18 @@ test("a flush is atomic: when a later statement fails, the earlier ones of the s
   assert.equal(s.scalar(select(func.count()).selectFrom(Post)), 2);
 });
 
+test("a failed flush puts back, in the objects, the values it set: new keys, synced foreign keys", () => {
+  const { User, Post, Session } = seeded();
+  const s = Session();
+  const a = s.get(User, 1)!;
+  const p = new Post({ title: "fine" });
+  a.posts.push(p); // inserted first: gets its key and user_id before the next row fails
+  s.add(new Post({ title: null as unknown as string }));
+  assert.throws(() => s.flush(), IntegrityError);
+  assert.deepEqual([p.id, p.user_id, inspect(p).pending], [null, null, true]);
+  s.rollback();
+});
+
 test("flushing nothing emits nothing, not even BEGIN", () => {
   const { User, engine, Session } = seeded();
   const s = Session();
