@@ -19,19 +19,31 @@ import { expireColumnExpressions } from "./column-property";
 const oneColumnUpdate = new WeakMap<TableColumn, string>();
 
 /**
- * The attribute values a flush changed, to put back if it fails. Flat (state, key, had a value, old
- * value; four slots per change) rather than an array per change: the log lives through the whole
- * flush, so each entry would survive garbage collections and be copied.
+ * The attribute values a flush changed, to put back if it fails: state, key, had a value, old value
+ * (four slots per change) in fixed-size chunks. Not an array per change: the log lives through the
+ * whole flush, so each would survive garbage collections and be copied; and not one growing array:
+ * growing a large array copies it again and again.
  */
+const UNDO_CHUNK = 1024;
 export class UndoLog {
-  private readonly entries: unknown[] = [];
-  record(st: InstanceState, key: string, had: boolean, old: unknown): void { this.entries.push(st, key, had, old); }
+  private readonly chunks: unknown[][] = [];
+  /** Slots used in the last chunk. */
+  private used = UNDO_CHUNK;
+  record(st: InstanceState, key: string, had: boolean, old: unknown): void {
+    if (this.used === UNDO_CHUNK) { this.chunks.push(new Array(UNDO_CHUNK)); this.used = 0; }
+    const c = this.chunks[this.chunks.length - 1]!;
+    const i = this.used;
+    c[i] = st; c[i + 1] = key; c[i + 2] = had; c[i + 3] = old;
+    this.used = i + 4;
+  }
   /** Restores the recorded values, latest change first. */
   restore(): void {
-    const e = this.entries;
-    for (let i = e.length - 4; i >= 0; i -= 4) {
-      const st = e[i] as InstanceState, key = e[i + 1] as string;
-      if (e[i + 2]) st.dict[key] = e[i + 3]; else delete st.dict[key];
+    for (let n = this.chunks.length - 1; n >= 0; n--) {
+      const c = this.chunks[n]!;
+      for (let i = (n === this.chunks.length - 1 ? this.used : UNDO_CHUNK) - 4; i >= 0; i -= 4) {
+        const st = c[i] as InstanceState, key = c[i + 1] as string;
+        if (c[i + 2]) st.dict[key] = c[i + 3]; else delete st.dict[key];
+      }
     }
   }
 }
