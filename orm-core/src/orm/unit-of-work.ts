@@ -41,12 +41,16 @@ export function flush(session: Session): void {
   let savepoint: string | undefined;
   try {
     dispatchSession(session, "before_flush", undefined, undefined);
-    for (const st of [...session.newStates, ...session.deletedStates]) st.mapper.registry.configure();
+    // (Loops over the session's sets and the arrays taken from them rather than spreads such as
+    // [...set, ...array], which iterate element by element and allocate per element.)
+    for (const st of session.newStates) st.mapper.registry.configure();
+    for (const st of session.deletedStates) st.mapper.registry.configure();
 
     // 1. save-update cascade, at flush time too: objects reachable from the session join it.
     // (The changed persistent objects: read once, nothing below changes that set.)
     const changedPersistent = identityStates(session);
-    for (const st of [...session.newStates, ...changedPersistent]) cascadeSave(session, st);
+    for (const st of [...session.newStates]) cascadeSave(session, st);
+    for (const st of changedPersistent) cascadeSave(session, st);
 
     // 2. deletes: cascade along "delete", unlink or load children otherwise.
     const deletes = new Set<InstanceState>();
@@ -112,9 +116,10 @@ export function flush(session: Session): void {
     const assocInsert = new Map<string, { table: TableObject; row: Map<string, () => unknown> }>();
     const assocDelete = new Map<string, { table: TableObject; row: Map<string, () => unknown> }>();
     const orphans: InstanceState[] = [];
-    const candidates = [...session.newStates, ...changedPersistent];
+    const candidates = [...session.newStates].concat(changedPersistent);
     for (const st of candidates) {
-      if (deletes.has(st)) continue;
+      // A persistent object's relationships changed only if it has relationship history.
+      if ((st.key !== undefined && !st.relHistory) || deletes.has(st)) continue;
       for (const rel of st.mapper.relationshipList) {
         if (rel.viewonly) continue;
         const h = st.relHistory?.get(rel.key);
@@ -147,7 +152,7 @@ export function flush(session: Session): void {
     }
 
     // 4. who is written: pending rows, changed rows, rows whose keys change.
-    const inserts = [...session.newStates].filter((st) => !deletes.has(st));
+    const inserts = deletes.size ? [...session.newStates].filter((st) => !deletes.has(st)) : [...session.newStates];
     const updates: InstanceState[] = [];
     for (const st of changedPersistent) {
       if (deletes.has(st) || st.key === undefined) continue;
@@ -161,7 +166,7 @@ export function flush(session: Session): void {
     const persister = new Persister(session, conn, undo);
 
     // 5. inserts and updates, table by table in foreign-key order; rows ordered within a table.
-    const tables = tableOrder(session, [...inserts, ...updates, ...deletes], [...keyDeletes.keys()].map((m) => m.table));
+    const tables = tableOrder([inserts, updates, deletes], [...keyDeletes.keys()].map((m) => m.table));
     const applySyncs = (st: InstanceState) => {
       const list = syncs.get(st);
       if (!list) return;
@@ -185,9 +190,10 @@ export function flush(session: Session): void {
       }
     };
     for (const table of tables) {
-      const ins = orderRows(inserts.filter((st) => inTable(st, table)), syncs, table);
+      // With one table every row is in it.
+      const ins = orderRows(tables.length === 1 ? inserts : inserts.filter((st) => inTable(st, table)), syncs, table);
       for (const st of ins) { applySyncs(st); persister.insert(st, table); }
-      for (const st of updates.filter((s) => inTable(s, table))) { applySyncs(st); persister.update(st, table); }
+      for (const st of tables.length === 1 ? updates : updates.filter((s) => inTable(s, table))) { applySyncs(st); persister.update(st, table); }
     }
     // 5b. keys of postUpdate relationships, now that every row they point at exists.
     for (const [st, list] of postSyncs) {
@@ -270,7 +276,13 @@ function anyDirty(session: Session): boolean {
   return false;
 }
 /** Persistent objects with changes (the session records them as they change). */
-function identityStates(session: Session): InstanceState[] { return [...session.changed].filter((st) => st.session === session); }
+function identityStates(session: Session): InstanceState[] {
+  const out: InstanceState[] = new Array(session.changed.size);
+  let n = 0;
+  for (const st of session.changed) if (st.session === session) out[n++] = st;
+  out.length = n;
+  return out;
+}
 
 /** Loads, level by level, the relationships that deleting `states` will cascade through or unlink. */
 /** Children of a deleted parent read by key only: those the session holds, and the keys of the rest. */
@@ -405,14 +417,14 @@ void objIds;
  * Tables with rows to write, parents before children (from the MetaData's foreign keys), leaving
  * out the keys of postUpdate relationships: they are written after the rows, so they break cycles.
  */
-function tableOrder(session: Session, states: InstanceState[], extra: readonly TableObject[] = []): TableObject[] {
+function tableOrder(states: Iterable<InstanceState>[], extra: readonly TableObject[] = []): TableObject[] {
   const tables = new Set<TableObject>(extra);
   const mappers = new Set<Mapper>();
-  for (const s of states) if (!mappers.has(s.mapper)) { mappers.add(s.mapper); for (const t of s.mapper.tables) tables.add(t); }
-  const md = states[0]?.mapper.table.metadata ?? extra[0]?.metadata;
+  for (const list of states) for (const s of list) if (!mappers.has(s.mapper)) { mappers.add(s.mapper); for (const t of s.mapper.tables) tables.add(t); }
+  const md = mappers.values().next().value?.table.metadata ?? extra[0]?.metadata;
   if (!md) return [];
   const postUpdateColumns = new Set<unknown>();
-  for (const m of new Set(states.map((s) => s.mapper))) {
+  for (const m of mappers) {
     for (const rel of m.relationshipList) {
       if (rel.postUpdate) for (const [local, remote] of rel.pairs) postUpdateColumns.add(rel.direction === "MANYTOONE" ? local : remote);
     }
