@@ -15,9 +15,6 @@ import type { Session } from "./session";
 import type { ColumnProp, Mapper } from "./mapper";
 import { expireColumnExpressions } from "./column-property";
 
-/** UPDATE statements that set one column, by that column (its table's key in the WHERE). */
-const oneColumnUpdate = new WeakMap<TableColumn, string>();
-
 /**
  * The attribute values a flush changed, to put back if it fails: state, key, had a value, old value
  * (four slots per change) in fixed-size chunks. Not an array per change: the log lives through the
@@ -158,53 +155,50 @@ export class Persister {
     const first = !multi || table === mapper.tables[0];
     const last = !multi || table === mapper.tables[mapper.tables.length - 1];
     if (first) dispatchMapper(mapper, "before_update", this.conn, st.obj);
-    const cols: TableColumn[] = [];
-    const params: unknown[] = [];
-    // Only the columns whose value differs from the database's (copy-on-write snapshots).
-    let changedElsewhere = false;
-    for (const prop of mapper.columnProps) {
-      if (!(prop.key in st.committed) || !(prop.key in st.dict)) continue;
-      if (valuesEqual(st.dict[prop.key], st.committed[prop.key])) continue;
-      if (multi && prop.column.table !== table) { changedElsewhere = true; continue; }
-      cols.push(prop.column); params.push(bindValue(prop.column, st.dict[prop.key]));
+    const plan = updatePlan(mapper, table);
+    const props = plan.props;
+    const params: unknown[] = new Array(props.length + plan.pk.length + 1);
+    let n = 0;
+    // Only the columns whose value differs from the database's (copy-on-write snapshots); which ones
+    // (bit i for props[i], columns past 30 as a list) is the statement's shape.
+    let mask = 0;
+    let wide = "";
+    for (let i = 0; i < props.length; i++) {
+      const prop = props[i]!;
+      if (!differs(st, prop.key)) continue;
+      params[n++] = bindValue(prop.column, st.dict[prop.key]);
+      if (i < 30) mask |= 1 << i; else wide += `${i},`;
     }
     // Versioned rows: the counter (in the base table) goes up when any of the object's tables changes.
-    const version = first ? mapper.versionProp : undefined;
-    if (cols.length === 0 && !(version && changedElsewhere)) {
+    const version = plan.version;
+    if (n === 0 && !(version && plan.otherTables.some((p) => differs(st, p.key)))) {
       if (last && multi && this.updatedParts.delete(st)) {
         if (mapper.columnExpressions) expireColumnExpressions(st);
         dispatchMapper(mapper, "after_update", this.conn, st.obj);
       }
       return; // nothing changed here: no UPDATE
     }
-    for (const prop of mapper.columnProps) {
-      if (multi && prop.column.table !== table) continue;
-      if (prop.column.onupdate !== undefined && !cols.includes(prop.column)) {
-        const v = evalDefault(prop.column.onupdate);
-        this.setValue(st, prop.key, v);
-        cols.push(prop.column);
-        params.push(bindValue(prop.column, v));
-      }
+    const versionWritten = version !== undefined && (differs(st, version.key) || version.column.onupdate !== undefined);
+    for (const prop of plan.onupdate) {
+      if (differs(st, prop.key)) continue;
+      const v = evalDefault(prop.column.onupdate);
+      this.setValue(st, prop.key, v);
+      params[n++] = bindValue(prop.column, v);
     }
-    const pkCols = table.primaryKey;
     let oldVersion: unknown;
-    if (version && !cols.includes(version.column)) {
+    if (version && !versionWritten) {
       oldVersion = version.key in st.committed ? st.committed[version.key] : this.valueOf(st, version.column);
       const next = (oldVersion as number) + 1;
       this.setValue(st, version.key, next);
-      cols.push(version.column);
-      params.push(bindValue(version.column, next));
+      params[n++] = bindValue(version.column, next);
     } else if (version) oldVersion = st.committed[version.key];
     // The row as the database knows it: a changed primary key is matched by its old value.
-    for (const c of pkCols) { const k = mapper.keyOfColumn(c); params.push(bindValue(c, k in st.committed ? st.committed[k] : st.identity?.[mapper.primaryKeyProps.findIndex((p) => p.key === k)] ?? this.valueOf(st, c))); }
-    if (version) params.push(bindValue(version.column, oldVersion));
-    const build = () => `UPDATE ${quoteIdentifier(table.name)} SET ${cols.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${[...pkCols, ...(version ? [version.column] : [])].map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`;
-    // One changed column (the common case) finds its statement without building a shape string.
-    let sql: string;
-    if (cols.length === 1 && !version) {
-      sql = oneColumnUpdate.get(cols[0]!) ?? build();
-      oneColumnUpdate.set(cols[0]!, sql);
-    } else sql = cachedSql(table, `U:${version ? "v:" : ""}${cols.map((c) => c.name).join(",")}`, build);
+    for (const { column, key, index } of plan.pk) params[n++] = bindValue(column, key in st.committed ? st.committed[key] : st.identity?.[index] ?? this.valueOf(st, column));
+    if (version) params[n++] = bindValue(version.column, oldVersion);
+    params.length = n;
+    const shape = wide ? `${mask}:${wide}` : mask;
+    let sql = plan.sql.get(shape);
+    if (sql === undefined) plan.sql.set(shape, (sql = updateSql(table, plan, mask, wide)));
     const res = this.conn.execute({ sql, parameters: params });
     if (res.rowcount !== 1) throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update 1 row(s); ${res.rowcount} were matched. ${version ? `The row was changed (its ${version.key} is no longer ${String(oldVersion)}) or deleted by someone else: refresh the object and apply the change again.` : "The row was deleted or its key changed elsewhere."}`);
     if (last) {
@@ -331,6 +325,59 @@ function insertSql(table: TableObject, plan: InsertPlan, mask: number, wide: str
   return cols.length
     ? `INSERT INTO ${quoteIdentifier(table.name)} (${cols.map((c) => quoteIdentifier(c.name)).join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`
     : `INSERT INTO ${quoteIdentifier(table.name)} DEFAULT VALUES`;
+}
+
+/** Whether a column's value differs from the database's (set since the last load or flush, to another value). */
+function differs(st: InstanceState, key: string): boolean {
+  return key in st.committed && key in st.dict && !valuesEqual(st.dict[key], st.committed[key]);
+}
+
+/** What an UPDATE of one table of a mapper involves, worked out once (rows differ only in which columns changed). */
+interface UpdatePlan {
+  /** The mapper's columns in the table. */
+  readonly props: readonly ColumnProp[];
+  /** Its columns in its other tables (joined inheritance): a change there bumps the version too. */
+  readonly otherTables: readonly ColumnProp[];
+  /** Columns of the table with an onupdate value (set when the row is updated and they did not change). */
+  readonly onupdate: readonly ColumnProp[];
+  /** The version counter, updated and checked with the base table's row. */
+  readonly version: ColumnProp | undefined;
+  /** The table's key columns, their attribute keys and places in the primary key. */
+  readonly pk: readonly { column: TableColumn; key: string; index: number }[];
+  /** UPDATE statements by shape (which props changed). */
+  readonly sql: Map<number | string, string>;
+}
+const updatePlans = new WeakMap<Mapper, Map<TableObject, UpdatePlan>>();
+function updatePlan(mapper: Mapper, table: TableObject): UpdatePlan {
+  let byTable = updatePlans.get(mapper);
+  if (!byTable) updatePlans.set(mapper, (byTable = new Map()));
+  let plan = byTable.get(table);
+  if (plan) return plan;
+  const multi = mapper.tables.length > 1;
+  const props = mapper.columnProps.filter((p) => !multi || p.column.table === table);
+  const pk = table.primaryKey.map((column) => {
+    const key = mapper.keyOfColumn(column);
+    return { column, key, index: mapper.primaryKeyProps.findIndex((p) => p.key === key) };
+  });
+  plan = {
+    props, pk, sql: new Map(),
+    otherTables: mapper.columnProps.filter((p) => !props.includes(p)),
+    onupdate: props.filter((p) => p.column.onupdate !== undefined),
+    version: !multi || table === mapper.tables[0] ? mapper.versionProp : undefined,
+  };
+  byTable.set(table, plan);
+  return plan;
+}
+/** SET the changed columns, then the onupdate ones that did not change, then the version counter; WHERE key (and version). */
+function updateSql(table: TableObject, plan: UpdatePlan, mask: number, wide: string): string {
+  const written = new Set(wide.split(",").filter(Boolean).map(Number));
+  const changed = plan.props.filter((_, i) => (i < 30 ? (mask & (1 << i)) !== 0 : written.has(i)));
+  const cols = [...changed, ...plan.onupdate.filter((p) => !changed.includes(p))].map((p) => p.column);
+  const version = plan.version;
+  if (version && !cols.includes(version.column)) cols.push(version.column);
+  const where = [...plan.pk.map((k) => k.column), ...(version ? [version.column] : [])];
+  const t = quoteIdentifier(table.name);
+  return `UPDATE ${t} SET ${cols.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${where.map((c) => `${t}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`;
 }
 
 /** The [subclass column, parent column] pairs that give a joined-inheritance table its key. */

@@ -390,6 +390,33 @@ test("a flush is atomic: when a later statement fails, the earlier ones of the s
   assert.equal(s.scalar(select(func.count()).selectFrom(Post)), 2);
 });
 
+test("rows of one class with different changed columns each get their UPDATE shape: changed columns, then onupdate ones (also past 30 columns)", () => {
+  const Base = declarativeBase();
+  let clock = 100;
+  const cols: Record<string, ReturnType<typeof Column>> = { id: Column(Integer, { primaryKey: true }), stamp: Column(Integer, { onupdate: () => ++clock }) };
+  for (let i = 0; i < 34; i++) cols[`c${i}`] = Column(Integer);
+  @mapped class Tracked extends Base.model("tracked", cols as { id: ReturnType<typeof Column> }) {}
+  const engine = createEngine("sqlite:///:memory:");
+  Base.metadata.createAll(engine);
+  const s = sessionmaker({ bind: engine })();
+  const objs: any[] = Array.from({ length: 5 }, () => new Tracked());
+  s.addAll(objs);
+  s.flush();
+  objs[0].c1 = 1;
+  objs[1].c32 = 32;
+  objs[2].c1 = 1; objs[2].c33 = 33;
+  objs[3].stamp = 500;
+  objs[4].c0 = null; // set to what it was: no UPDATE
+  const w = writes(recordStatements(engine, () => s.flush()));
+  assert.deepEqual(w, [
+    ["UPDATE tracked SET c1=?, stamp=? WHERE tracked.id = ?", [1, 101, 1]],
+    ["UPDATE tracked SET c32=?, stamp=? WHERE tracked.id = ?", [32, 102, 2]],
+    ["UPDATE tracked SET c1=?, c33=?, stamp=? WHERE tracked.id = ?", [1, 33, 103, 3]],
+    ["UPDATE tracked SET stamp=? WHERE tracked.id = ?", [500, 4]],
+  ]);
+  assert.deepEqual(objs.map((o) => o.stamp), [101, 102, 103, 500, null]);
+});
+
 test("a failed flush puts back, in the objects, the values it set: new keys, synced foreign keys", () => {
   const { User, Post, Session } = seeded();
   const s = Session();
