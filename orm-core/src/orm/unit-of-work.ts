@@ -158,7 +158,12 @@ export function flush(session: Session): void {
       if (deletes.has(st) || st.key === undefined) continue;
       if (st.isDirty() || syncs.has(st)) updates.push(st);
     }
-    for (const st of syncs.keys()) if (st.key !== undefined && !deletes.has(st) && !updates.includes(st) && st.session === session) updates.push(st);
+    // Rows written only because a key of theirs changes (not among the candidates: committed apart).
+    const keyedOnly: InstanceState[] = [];
+    if (syncs.size) {
+      const listed = new Set(updates);
+      for (const st of syncs.keys()) if (st.key !== undefined && !deletes.has(st) && !listed.has(st) && st.session === session) { updates.push(st); keyedOnly.push(st); }
+    }
 
     const ctx: FlushContext = { inserts, updates, deletes: [...deletes] };
     const conn = session.writeConnection();
@@ -243,8 +248,8 @@ export function flush(session: Session): void {
       session.txInserted.add(st);
       if (listening.pending_to_persistent) dispatchSession(session, "pending_to_persistent", st.obj);
     }
-    for (const st of candidates) st.commitAll(); // inserts and updates are among the candidates
-    for (const st of updates) st.commitAll();
+    for (const st of candidates) st.commitAll(); // inserts and the other updates are among the candidates
+    for (const st of keyedOnly) st.commitAll();
     for (const st of postSyncs.keys()) st.commitAll();
     session.changed.clear();
     for (const st of deletes) {
