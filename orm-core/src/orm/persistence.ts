@@ -98,13 +98,12 @@ export class Persister {
     const plan = insertPlan(mapper, table);
     const version = mapper.versionProp;
     if (first && version && (st.dict[version.key] === undefined || st.dict[version.key] === null)) this.setValue(st, version.key, 1);
-    const params: unknown[] = new Array(plan.link.length + plan.props.length);
-    let n = 0;
+    const params: unknown[] = [];
     for (const [child, parent] of plan.link) {
       // The subclass table's key columns take the base row's key.
       const v = this.valueOf(st, parent);
       if (mapper.keyOfColumn(child) !== mapper.keyOfColumn(parent)) this.setValue(st, mapper.keyOfColumn(child), v);
-      params[n++] = bindValue(child, v);
+      params.push(bindValue(child, v));
     }
     // Which of plan.props are written (bit i for props[i]; columns past 30 as a list): the statement's shape.
     let mask = 0;
@@ -129,10 +128,9 @@ export class Persister {
           this.setValue(st, prop.key, null); // known now: reading it later needs no SELECT
         }
       }
-      params[n++] = unset && v === null ? null : bindValue(col, v);
+      params.push(unset && v === null ? null : bindValue(col, v));
       if (i < 30) mask |= 1 << i; else wide += `${i},`;
     }
-    params.length = n;
     const shape = wide ? `${mask}:${wide}` : mask;
     let sql = plan.sql.get(shape);
     if (sql === undefined) plan.sql.set(shape, (sql = insertSql(table, plan, mask, wide)));
@@ -157,8 +155,7 @@ export class Persister {
     if (first) dispatchMapper(mapper, "before_update", this.conn, st.obj);
     const plan = updatePlan(mapper, table);
     const props = plan.props;
-    const params: unknown[] = new Array(props.length + plan.pk.length + 1);
-    let n = 0;
+    const params: unknown[] = [];
     // Only the columns whose value differs from the database's (copy-on-write snapshots); which ones
     // (bit i for props[i], columns past 30 as a list) is the statement's shape.
     let mask = 0;
@@ -166,12 +163,12 @@ export class Persister {
     for (let i = 0; i < props.length; i++) {
       const prop = props[i]!;
       if (!differs(st, prop.key)) continue;
-      params[n++] = bindValue(prop.column, st.dict[prop.key]);
+      params.push(bindValue(prop.column, st.dict[prop.key]));
       if (i < 30) mask |= 1 << i; else wide += `${i},`;
     }
     // Versioned rows: the counter (in the base table) goes up when any of the object's tables changes.
     const version = plan.version;
-    if (n === 0 && !(version && plan.otherTables.some((p) => differs(st, p.key)))) {
+    if (params.length === 0 && !(version && plan.otherTables.some((p) => differs(st, p.key)))) {
       if (last && multi && this.updatedParts.delete(st)) {
         if (mapper.columnExpressions) expireColumnExpressions(st);
         dispatchMapper(mapper, "after_update", this.conn, st.obj);
@@ -183,19 +180,18 @@ export class Persister {
       if (differs(st, prop.key)) continue;
       const v = evalDefault(prop.column.onupdate);
       this.setValue(st, prop.key, v);
-      params[n++] = bindValue(prop.column, v);
+      params.push(bindValue(prop.column, v));
     }
     let oldVersion: unknown;
     if (version && !versionWritten) {
       oldVersion = version.key in st.committed ? st.committed[version.key] : this.valueOf(st, version.column);
       const next = (oldVersion as number) + 1;
       this.setValue(st, version.key, next);
-      params[n++] = bindValue(version.column, next);
+      params.push(bindValue(version.column, next));
     } else if (version) oldVersion = st.committed[version.key];
     // The row as the database knows it: a changed primary key is matched by its old value.
-    for (const { column, key, index } of plan.pk) params[n++] = bindValue(column, key in st.committed ? st.committed[key] : st.identity?.[index] ?? this.valueOf(st, column));
-    if (version) params[n++] = bindValue(version.column, oldVersion);
-    params.length = n;
+    for (const { column, key, index } of plan.pk) params.push(bindValue(column, key in st.committed ? st.committed[key] : st.identity?.[index] ?? this.valueOf(st, column)));
+    if (version) params.push(bindValue(version.column, oldVersion));
     const shape = wide ? `${mask}:${wide}` : mask;
     let sql = plan.sql.get(shape);
     if (sql === undefined) plan.sql.set(shape, (sql = updateSql(table, plan, mask, wide)));
