@@ -245,7 +245,7 @@ export function flush(session: Session): void {
       st.identity = pk;
       if (st.key === undefined) throw new InvalidRequestError(`Instance ${describeState(st)} has a NULL primary key after INSERT; give it a value or use an integer primary key.`);
       session.identityMap.set(st.key, st.obj);
-      session.txInserted.add(st);
+      session.txInserted.push(st);
       if (listening.pending_to_persistent) dispatchSession(session, "pending_to_persistent", st.obj);
     }
     for (const st of candidates) st.commitAll(); // inserts and the other updates are among the candidates
