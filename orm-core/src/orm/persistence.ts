@@ -99,8 +99,10 @@ export class Persister {
     const version = mapper.versionProp;
     if (first && version && (st.dict[version.key] === undefined || st.dict[version.key] === null)) this.setValue(st, version.key, 1);
     const params: unknown[] = [];
-    for (const [child, parent] of plan.link) {
+    // (Indexed loops: see flush() in unit-of-work.ts.)
+    for (let i = 0; i < plan.link.length; i++) {
       // The subclass table's key columns take the base row's key.
+      const [child, parent] = plan.link[i]!;
       const v = this.valueOf(st, parent);
       if (mapper.keyOfColumn(child) !== mapper.keyOfColumn(parent)) this.setValue(st, mapper.keyOfColumn(child), v);
       params.push(bindValue(child, v));
@@ -176,7 +178,8 @@ export class Persister {
       return; // nothing changed here: no UPDATE
     }
     const versionWritten = version !== undefined && (differs(st, version.key) || version.column.onupdate !== undefined);
-    for (const prop of plan.onupdate) {
+    for (let i = 0; i < plan.onupdate.length; i++) {
+      const prop = plan.onupdate[i]!;
       if (differs(st, prop.key)) continue;
       const v = evalDefault(prop.column.onupdate);
       this.setValue(st, prop.key, v);
@@ -190,7 +193,10 @@ export class Persister {
       params.push(bindValue(version.column, next));
     } else if (version) oldVersion = st.committed[version.key];
     // The row as the database knows it: a changed primary key is matched by its old value.
-    for (const { column, key, index } of plan.pk) params.push(bindValue(column, key in st.committed ? st.committed[key] : st.identity?.[index] ?? this.valueOf(st, column)));
+    for (let i = 0; i < plan.pk.length; i++) {
+      const { column, key, index } = plan.pk[i]!;
+      params.push(bindValue(column, key in st.committed ? st.committed[key] : st.identity?.[index] ?? this.valueOf(st, column)));
+    }
     if (version) params.push(bindValue(version.column, oldVersion));
     const shape = wide ? `${mask}:${wide}` : mask;
     let sql = plan.sql.get(shape);

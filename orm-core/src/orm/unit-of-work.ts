@@ -41,16 +41,18 @@ export function flush(session: Session): void {
   let savepoint: string | undefined;
   try {
     dispatchSession(session, "before_flush", undefined, undefined);
-    // (Loops over the session's sets and the arrays taken from them rather than spreads such as
-    // [...set, ...array], which iterate element by element and allocate per element.)
-    for (const st of session.newStates) st.mapper.registry.configure();
+    // Loops over every object are indexed loops over arrays: flush() runs once per flush, mostly
+    // before the optimizing compiler steps in, and there a for-of allocates an iterator result per
+    // element. ([...set] alone copies without that; [...set, ...array] iterates element by element.)
+    const pending = [...session.newStates];
+    for (let i = 0; i < pending.length; i++) pending[i]!.mapper.registry.configure();
     for (const st of session.deletedStates) st.mapper.registry.configure();
 
     // 1. save-update cascade, at flush time too: objects reachable from the session join it.
     // (The changed persistent objects: read once, nothing below changes that set.)
     const changedPersistent = identityStates(session);
-    for (const st of [...session.newStates]) cascadeSave(session, st);
-    for (const st of changedPersistent) cascadeSave(session, st);
+    for (let i = 0; i < pending.length; i++) cascadeSave(session, pending[i]!);
+    for (let i = 0; i < changedPersistent.length; i++) cascadeSave(session, changedPersistent[i]!);
 
     // 2. deletes: cascade along "delete", unlink or load children otherwise.
     const deletes = new Set<InstanceState>();
@@ -117,10 +119,13 @@ export function flush(session: Session): void {
     const assocDelete = new Map<string, { table: TableObject; row: Map<string, () => unknown> }>();
     const orphans: InstanceState[] = [];
     const candidates = [...session.newStates].concat(changedPersistent);
-    for (const st of candidates) {
+    for (let i = 0; i < candidates.length; i++) {
+      const st = candidates[i]!;
       // A persistent object's relationships changed only if it has relationship history.
       if ((st.key !== undefined && !st.relHistory) || deletes.has(st)) continue;
-      for (const rel of st.mapper.relationshipList) {
+      const rels = st.mapper.relationshipList;
+      for (let r = 0; r < rels.length; r++) {
+        const rel = rels[r]!;
         if (rel.viewonly) continue;
         const h = st.relHistory?.get(rel.key);
         const pendingAll = st.key === undefined && rel.key in st.dict;
@@ -154,7 +159,8 @@ export function flush(session: Session): void {
     // 4. who is written: pending rows, changed rows, rows whose keys change.
     const inserts = deletes.size ? [...session.newStates].filter((st) => !deletes.has(st)) : [...session.newStates];
     const updates: InstanceState[] = [];
-    for (const st of changedPersistent) {
+    for (let i = 0; i < changedPersistent.length; i++) {
+      const st = changedPersistent[i]!;
       if (deletes.has(st) || st.key === undefined) continue;
       if (st.isDirty() || syncs.has(st)) updates.push(st);
     }
@@ -171,7 +177,7 @@ export function flush(session: Session): void {
     const persister = new Persister(session, conn, undo);
 
     // 5. inserts and updates, table by table in foreign-key order; rows ordered within a table.
-    const tables = tableOrder([inserts, updates, deletes], [...keyDeletes.keys()].map((m) => m.table));
+    const tables = tableOrder([inserts, updates, ctx.deletes], [...keyDeletes.keys()].map((m) => m.table));
     const applySyncs = (st: InstanceState) => {
       const list = syncs.get(st);
       if (!list) return;
@@ -197,8 +203,9 @@ export function flush(session: Session): void {
     for (const table of tables) {
       // With one table every row is in it.
       const ins = orderRows(tables.length === 1 ? inserts : inserts.filter((st) => inTable(st, table)), syncs, table);
-      for (const st of ins) { applySyncs(st); persister.insert(st, table); }
-      for (const st of tables.length === 1 ? updates : updates.filter((s) => inTable(s, table))) { applySyncs(st); persister.update(st, table); }
+      for (let i = 0; i < ins.length; i++) { applySyncs(ins[i]!); persister.insert(ins[i]!, table); }
+      const upd = tables.length === 1 ? updates : updates.filter((s) => inTable(s, table));
+      for (let i = 0; i < upd.length; i++) { applySyncs(upd[i]!); persister.update(upd[i]!, table); }
     }
     // 5b. keys of postUpdate relationships, now that every row they point at exists.
     for (const [st, list] of postSyncs) {
@@ -238,7 +245,8 @@ export function flush(session: Session): void {
     savepoint = undefined;
 
     // 7. bookkeeping: pending → persistent, deleted → detached, snapshots committed.
-    for (const st of inserts) {
+    for (let i = 0; i < inserts.length; i++) {
+      const st = inserts[i]!;
       session.newStates.delete(st);
       const pk = st.mapper.primaryKeyProps.map((p) => st.dict[p.key]);
       st.key = st.mapper.identityKey(pk);
@@ -248,7 +256,7 @@ export function flush(session: Session): void {
       session.txInserted.push(st);
       if (listening.pending_to_persistent) dispatchSession(session, "pending_to_persistent", st.obj);
     }
-    for (const st of candidates) st.commitAll(); // inserts and the other updates are among the candidates
+    for (let i = 0; i < candidates.length; i++) candidates[i]!.commitAll(); // inserts and the other updates are among the candidates
     for (const st of keyedOnly) st.commitAll();
     for (const st of postSyncs.keys()) st.commitAll();
     session.changed.clear();
@@ -284,7 +292,7 @@ function anyDirty(session: Session): boolean {
 function identityStates(session: Session): InstanceState[] {
   const out: InstanceState[] = new Array(session.changed.size);
   let n = 0;
-  for (const st of session.changed) if (st.session === session) out[n++] = st;
+  session.changed.forEach((st) => { if (st.session === session) out[n++] = st; }); // forEach: see flush()
   out.length = n;
   return out;
 }
@@ -384,9 +392,13 @@ function loadedItems(st: InstanceState, rel: RelationshipProperty): object[] {
 }
 
 function cascadeSave(session: Session, st: InstanceState): void {
-  for (const rel of st.mapper.relationshipList) {
+  const rels = st.mapper.relationshipList;
+  for (let r = 0; r < rels.length; r++) {
+    const rel = rels[r]!;
     if (!rel.cascade.saveUpdate) continue;
-    for (const item of cascadeItems(st, rel)) {
+    const items = cascadeItems(st, rel);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       const ist = stateOf(item);
       if (ist && ist.session === undefined && !ist.wasDeleted) {
         session.add(item);
@@ -422,10 +434,18 @@ void objIds;
  * Tables with rows to write, parents before children (from the MetaData's foreign keys), leaving
  * out the keys of postUpdate relationships: they are written after the rows, so they break cycles.
  */
-function tableOrder(states: Iterable<InstanceState>[], extra: readonly TableObject[] = []): TableObject[] {
+function tableOrder(states: readonly InstanceState[][], extra: readonly TableObject[] = []): TableObject[] {
   const tables = new Set<TableObject>(extra);
   const mappers = new Set<Mapper>();
-  for (const list of states) for (const s of list) if (!mappers.has(s.mapper)) { mappers.add(s.mapper); for (const t of s.mapper.tables) tables.add(t); }
+  let last: Mapper | undefined;
+  for (const list of states) {
+    for (let i = 0; i < list.length; i++) {
+      const m = list[i]!.mapper;
+      if (m === last) continue;
+      last = m;
+      if (!mappers.has(m)) { mappers.add(m); for (const t of m.tables) tables.add(t); }
+    }
+  }
   const md = mappers.values().next().value?.table.metadata ?? extra[0]?.metadata;
   if (!md) return [];
   const postUpdateColumns = new Set<unknown>();
@@ -463,10 +483,12 @@ function inTable(st: InstanceState, table: TableObject): boolean {
 /** Whether rows of `table` may refer to other rows of it (a relationship of one of their classes targets it). */
 function refersToOwnTable(rows: InstanceState[], table: TableObject): boolean {
   const seen = new Set<Mapper>();
-  for (const st of rows) {
-    if (seen.has(st.mapper)) continue;
-    seen.add(st.mapper);
-    if (st.mapper.relationshipList.some((r) => r.target?.tables.includes(table))) return true;
+  let last: Mapper | undefined;
+  for (let i = 0; i < rows.length; i++) {
+    const m = rows[i]!.mapper;
+    if (m === last || seen.has(m)) continue;
+    seen.add((last = m));
+    if (m.relationshipList.some((r) => r.target?.tables.includes(table))) return true;
   }
   return false;
 }
