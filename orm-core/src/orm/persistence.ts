@@ -67,6 +67,11 @@ function evalDefault(d: unknown): unknown { return typeof d === "function" ? (d 
 
 export class Persister {
   constructor(private readonly session: Session, private readonly conn: Connection, private readonly undo: UndoLog) {}
+  /**
+   * One row's parameters are gathered here, then copied out at their exact size: an array grown by
+   * push() from [] takes 17 slots, and one sized up front must be trimmed (a slow runtime call).
+   */
+  private readonly row: unknown[] = [];
 
   valueOf(st: InstanceState, col: TableColumn): unknown {
     const key = st.mapper.keyOfColumn(col);
@@ -98,14 +103,15 @@ export class Persister {
     const plan = insertPlan(mapper, table);
     const version = mapper.versionProp;
     if (first && version && (st.dict[version.key] === undefined || st.dict[version.key] === null)) this.setValue(st, version.key, 1);
-    const params: unknown[] = [];
+    const params = this.row;
+    let n = 0;
     // (Indexed loops: see flush() in unit-of-work.ts.)
     for (let i = 0; i < plan.link.length; i++) {
       // The subclass table's key columns take the base row's key.
       const [child, parent] = plan.link[i]!;
       const v = this.valueOf(st, parent);
       if (mapper.keyOfColumn(child) !== mapper.keyOfColumn(parent)) this.setValue(st, mapper.keyOfColumn(child), v);
-      params.push(bindValue(child, v));
+      params[n++] = bindValue(child, v);
     }
     // Which of plan.props are written (bit i for props[i]; columns past 30 as a list): the statement's shape.
     let mask = 0;
@@ -130,13 +136,13 @@ export class Persister {
           this.setValue(st, prop.key, null); // known now: reading it later needs no SELECT
         }
       }
-      params.push(unset && v === null ? null : bindValue(col, v));
+      params[n++] = unset && v === null ? null : bindValue(col, v);
       if (i < 30) mask |= 1 << i; else wide += `${i},`;
     }
     const shape = wide ? `${mask}:${wide}` : mask;
     let sql = plan.sql.get(shape);
     if (sql === undefined) plan.sql.set(shape, (sql = insertSql(table, plan, mask, wide)));
-    const res = this.conn.execute({ sql, parameters: params });
+    const res = this.conn.execute({ sql, parameters: params.slice(0, n) });
     if (autoPk) this.setValue(st, mapper.keyOfColumn(autoPk), res.lastrowid);
     if (plan.serverDefaults) for (const prop of plan.props) if (prop.column.serverDefault !== undefined && st.dict[prop.key] === undefined) st.markExpired(prop.key);
     if (!multi || table === mapper.tables[mapper.tables.length - 1]) {
@@ -157,7 +163,8 @@ export class Persister {
     if (first) dispatchMapper(mapper, "before_update", this.conn, st.obj);
     const plan = updatePlan(mapper, table);
     const props = plan.props;
-    const params: unknown[] = [];
+    const params = this.row;
+    let n = 0;
     // Only the columns whose value differs from the database's (copy-on-write snapshots); which ones
     // (bit i for props[i], columns past 30 as a list) is the statement's shape.
     let mask = 0;
@@ -165,12 +172,12 @@ export class Persister {
     for (let i = 0; i < props.length; i++) {
       const prop = props[i]!;
       if (!differs(st, prop.key)) continue;
-      params.push(bindValue(prop.column, st.dict[prop.key]));
+      params[n++] = bindValue(prop.column, st.dict[prop.key]);
       if (i < 30) mask |= 1 << i; else wide += `${i},`;
     }
     // Versioned rows: the counter (in the base table) goes up when any of the object's tables changes.
     const version = plan.version;
-    if (params.length === 0 && !(version && plan.otherTables.some((p) => differs(st, p.key)))) {
+    if (n === 0 && !(version && plan.otherTables.some((p) => differs(st, p.key)))) {
       if (last && multi && this.updatedParts.delete(st)) {
         if (mapper.columnExpressions) expireColumnExpressions(st);
         dispatchMapper(mapper, "after_update", this.conn, st.obj);
@@ -183,25 +190,25 @@ export class Persister {
       if (differs(st, prop.key)) continue;
       const v = evalDefault(prop.column.onupdate);
       this.setValue(st, prop.key, v);
-      params.push(bindValue(prop.column, v));
+      params[n++] = bindValue(prop.column, v);
     }
     let oldVersion: unknown;
     if (version && !versionWritten) {
       oldVersion = version.key in st.committed ? st.committed[version.key] : this.valueOf(st, version.column);
       const next = (oldVersion as number) + 1;
       this.setValue(st, version.key, next);
-      params.push(bindValue(version.column, next));
+      params[n++] = bindValue(version.column, next);
     } else if (version) oldVersion = st.committed[version.key];
     // The row as the database knows it: a changed primary key is matched by its old value.
     for (let i = 0; i < plan.pk.length; i++) {
       const { column, key, index } = plan.pk[i]!;
-      params.push(bindValue(column, key in st.committed ? st.committed[key] : st.identity?.[index] ?? this.valueOf(st, column)));
+      params[n++] = bindValue(column, key in st.committed ? st.committed[key] : st.identity?.[index] ?? this.valueOf(st, column));
     }
-    if (version) params.push(bindValue(version.column, oldVersion));
+    if (version) params[n++] = bindValue(version.column, oldVersion);
     const shape = wide ? `${mask}:${wide}` : mask;
     let sql = plan.sql.get(shape);
     if (sql === undefined) plan.sql.set(shape, (sql = updateSql(table, plan, mask, wide)));
-    const res = this.conn.execute({ sql, parameters: params });
+    const res = this.conn.execute({ sql, parameters: params.slice(0, n) });
     if (res.rowcount !== 1) throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update 1 row(s); ${res.rowcount} were matched. ${version ? `The row was changed (its ${version.key} is no longer ${String(oldVersion)}) or deleted by someone else: refresh the object and apply the change again.` : "The row was deleted or its key changed elsewhere."}`);
     if (last) {
       this.updatedParts.delete(st);
