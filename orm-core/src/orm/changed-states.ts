@@ -32,6 +32,12 @@ export class ChangedStates implements Iterable<InstanceState> {
     const list = this.list;
     for (let i = 0; i < list.length; i++) { const st = list[i]; if (st) yield st; }
   }
+  /** The states in it now (those `keep` accepts), as a new array. */
+  toArray(keep: (st: InstanceState) => boolean): InstanceState[] {
+    const out: InstanceState[] = [];
+    for (const st of this.list) if (st !== undefined && keep(st)) out.push(st);
+    return out;
+  }
   private compact(): void {
     const live = this.list.filter((st): st is InstanceState => st !== undefined);
     if (live.length >= MAX_CHANGED_SLOT) throw new RangeError(`A session can track at most ${MAX_CHANGED_SLOT} changed objects before a flush; flush() sooner.`);

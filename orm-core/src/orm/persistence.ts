@@ -12,14 +12,38 @@ import type { InstanceState } from "./instance-state";
 import { dispatchMapper, hasMapperListeners } from "../events/registry";
 import { valuesEqual } from "./instance-state";
 import type { Session } from "./session";
-import type { Mapper } from "./mapper";
+import type { ColumnProp, Mapper } from "./mapper";
 import { expireColumnExpressions } from "./column-property";
 
-/** UPDATE statements that set one column, by that column (its table's key in the WHERE). */
-const oneColumnUpdate = new WeakMap<TableColumn, string>();
-
-/** [state, attribute key, had a value, old value] */
-export type UndoLog = [InstanceState, string, boolean, unknown][];
+/**
+ * The attribute values a flush changed, to put back if it fails: state, key, had a value, old value
+ * (four slots per change) in fixed-size chunks. Not an array per change: the log lives through the
+ * whole flush, so each would survive garbage collections and be copied; and not one growing array:
+ * growing a large array copies it again and again.
+ */
+const UNDO_CHUNK = 1024;
+export class UndoLog {
+  private readonly chunks: unknown[][] = [];
+  /** Slots used in the last chunk. */
+  private used = UNDO_CHUNK;
+  record(st: InstanceState, key: string, had: boolean, old: unknown): void {
+    if (this.used === UNDO_CHUNK) { this.chunks.push(new Array(UNDO_CHUNK)); this.used = 0; }
+    const c = this.chunks[this.chunks.length - 1]!;
+    const i = this.used;
+    c[i] = st; c[i + 1] = key; c[i + 2] = had; c[i + 3] = old;
+    this.used = i + 4;
+  }
+  /** Restores the recorded values, latest change first. */
+  restore(): void {
+    for (let n = this.chunks.length - 1; n >= 0; n--) {
+      const c = this.chunks[n]!;
+      for (let i = (n === this.chunks.length - 1 ? this.used : UNDO_CHUNK) - 4; i >= 0; i -= 4) {
+        const st = c[i] as InstanceState, key = c[i + 1] as string;
+        if (c[i + 2]) st.dict[key] = c[i + 3]; else delete st.dict[key];
+      }
+    }
+  }
+}
 
 const sqlCache = new WeakMap<TableObject, Map<string, string>>();
 function cachedSql(table: TableObject, shape: string, build: () => string): string {
@@ -35,12 +59,19 @@ function bindValue(col: TableColumn, v: unknown): unknown {
   // a JSON attribute never set stays SQL NULL (see insert()).
   if (v === null || v === undefined) return v === null && col.type.typeName === "JSON" ? "null" : null;
   const b = col.type.bind;
-  return checkBindable(b ? b(v) : v, `${col.table.mappedBy ?? col.table.name}.${col.key}`);
+  const out = b ? b(v) : v;
+  // Strings and numbers (most values) bind as they are; the checks' message is only built for the rest.
+  return typeof out === "string" || typeof out === "number" ? out : checkBindable(out, `${col.table.mappedBy ?? col.table.name}.${col.key}`);
 }
 function evalDefault(d: unknown): unknown { return typeof d === "function" ? (d as () => unknown)() : d; }
 
 export class Persister {
   constructor(private readonly session: Session, private readonly conn: Connection, private readonly undo: UndoLog) {}
+  /**
+   * One row's parameters are gathered here, then copied out at their exact size: an array grown by
+   * push() from [] takes 17 slots, and one sized up front must be trimmed (a slow runtime call).
+   */
+  private readonly row: unknown[] = [];
 
   valueOf(st: InstanceState, col: TableColumn): unknown {
     const key = st.mapper.keyOfColumn(col);
@@ -51,7 +82,7 @@ export class Persister {
   setValue(st: InstanceState, key: string, value: unknown): void {
     const had = key in st.dict;
     if (had && valuesEqual(st.dict[key], value)) return;
-    this.undo.push([st, key, had, st.dict[key]]);
+    this.undo.record(st, key, had, st.dict[key]);
     if (st.key !== undefined) { st.snapshot(key); st.modified = true; }
     st.dict[key] = value;
   }
@@ -69,35 +100,33 @@ export class Persister {
       const disc = mapper.polymorphicOnProp;
       if (disc && mapper.polymorphicIdentity !== undefined && st.dict[disc.key] == null) this.setValue(st, disc.key, mapper.polymorphicIdentity);
     }
-    const cols: TableColumn[] = [];
-    const params: unknown[] = [];
-    let autoPk: TableColumn | undefined;
-    let shape = "I";
-    const pk = mapper.primaryKeyProps;
+    const plan = insertPlan(mapper, table);
     const version = mapper.versionProp;
     if (first && version && (st.dict[version.key] === undefined || st.dict[version.key] === null)) this.setValue(st, version.key, 1);
-    const link = multi && !first ? inheritLink(st, table) : undefined;
-    if (link) {
+    const params = this.row;
+    let n = 0;
+    // (Indexed loops: see flush() in unit-of-work.ts.)
+    for (let i = 0; i < plan.link.length; i++) {
       // The subclass table's key columns take the base row's key.
-      for (const [child, parent] of link) {
-        const v = this.valueOf(st, parent);
-        if (mapper.keyOfColumn(child) !== mapper.keyOfColumn(parent)) this.setValue(st, mapper.keyOfColumn(child), v);
-        cols.push(child);
-        params.push(bindValue(child, v));
-        shape += child.name.length + child.name;
-      }
+      const [child, parent] = plan.link[i]!;
+      const v = this.valueOf(st, parent);
+      if (mapper.keyOfColumn(child) !== mapper.keyOfColumn(parent)) this.setValue(st, mapper.keyOfColumn(child), v);
+      params[n++] = bindValue(child, v);
     }
-    for (const prop of mapper.columnProps) {
+    // Which of plan.props are written (bit i for props[i]; columns past 30 as a list): the statement's shape.
+    let mask = 0;
+    let wide = "";
+    let autoPk: TableColumn | undefined;
+    for (let i = 0; i < plan.props.length; i++) {
+      const prop = plan.props[i]!;
       const col = prop.column;
-      if (multi && col.table !== table) continue;
-      if (link && link.some(([child]) => child === col)) continue;
       let v = st.dict[prop.key];
       const unset = v === undefined;
       if (v === undefined || (v === null && col.primaryKey)) {
         if (v === undefined && col.default !== undefined) {
           v = evalDefault(col.default);
           this.setValue(st, prop.key, v);
-        } else if (col.primaryKey && pk.length === 1 && col.type.typeName.endsWith("Integer") && col.spec.options.autoincrement !== false) {
+        } else if (i === plan.autoPk) {
           autoPk = col;
           continue;
         } else if (col.serverDefault !== undefined) {
@@ -107,16 +136,15 @@ export class Persister {
           this.setValue(st, prop.key, null); // known now: reading it later needs no SELECT
         }
       }
-      cols.push(col);
-      params.push(unset && v === null ? null : bindValue(col, v));
-      shape += col.name.length + col.name;
+      params[n++] = unset && v === null ? null : bindValue(col, v);
+      if (i < 30) mask |= 1 << i; else wide += `${i},`;
     }
-    const sql = cachedSql(table, shape, () => cols.length
-      ? `INSERT INTO ${quoteIdentifier(table.name)} (${cols.map((c) => quoteIdentifier(c.name)).join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`
-      : `INSERT INTO ${quoteIdentifier(table.name)} DEFAULT VALUES`);
-    const res = this.conn.execute({ sql, parameters: params });
+    const shape = wide ? `${mask}:${wide}` : mask;
+    let sql = plan.sql.get(shape);
+    if (sql === undefined) plan.sql.set(shape, (sql = insertSql(table, plan, mask, wide)));
+    const res = this.conn.execute({ sql, parameters: params.slice(0, n) });
     if (autoPk) this.setValue(st, mapper.keyOfColumn(autoPk), res.lastrowid);
-    if (mapper.hasServerDefaults) for (const prop of mapper.columnProps) if (prop.column.table === table && prop.column.serverDefault !== undefined && st.dict[prop.key] === undefined) st.markExpired(prop.key);
+    if (plan.serverDefaults) for (const prop of plan.props) if (prop.column.serverDefault !== undefined && st.dict[prop.key] === undefined) st.markExpired(prop.key);
     if (!multi || table === mapper.tables[mapper.tables.length - 1]) {
       if (mapper.columnExpressions) expireColumnExpressions(st);
       dispatchMapper(mapper, "after_insert", this.conn, st.obj);
@@ -133,54 +161,54 @@ export class Persister {
     const first = !multi || table === mapper.tables[0];
     const last = !multi || table === mapper.tables[mapper.tables.length - 1];
     if (first) dispatchMapper(mapper, "before_update", this.conn, st.obj);
-    const cols: TableColumn[] = [];
-    const params: unknown[] = [];
-    // Only the columns whose value differs from the database's (copy-on-write snapshots).
-    let changedElsewhere = false;
-    for (const prop of mapper.columnProps) {
-      if (!(prop.key in st.committed) || !(prop.key in st.dict)) continue;
-      if (valuesEqual(st.dict[prop.key], st.committed[prop.key])) continue;
-      if (multi && prop.column.table !== table) { changedElsewhere = true; continue; }
-      cols.push(prop.column); params.push(bindValue(prop.column, st.dict[prop.key]));
+    const plan = updatePlan(mapper, table);
+    const props = plan.props;
+    const params = this.row;
+    let n = 0;
+    // Only the columns whose value differs from the database's (copy-on-write snapshots); which ones
+    // (bit i for props[i], columns past 30 as a list) is the statement's shape.
+    let mask = 0;
+    let wide = "";
+    for (let i = 0; i < props.length; i++) {
+      const prop = props[i]!;
+      if (!differs(st, prop.key)) continue;
+      params[n++] = bindValue(prop.column, st.dict[prop.key]);
+      if (i < 30) mask |= 1 << i; else wide += `${i},`;
     }
     // Versioned rows: the counter (in the base table) goes up when any of the object's tables changes.
-    const version = first ? mapper.versionProp : undefined;
-    if (cols.length === 0 && !(version && changedElsewhere)) {
+    const version = plan.version;
+    if (n === 0 && !(version && plan.otherTables.some((p) => differs(st, p.key)))) {
       if (last && multi && this.updatedParts.delete(st)) {
         if (mapper.columnExpressions) expireColumnExpressions(st);
         dispatchMapper(mapper, "after_update", this.conn, st.obj);
       }
       return; // nothing changed here: no UPDATE
     }
-    for (const prop of mapper.columnProps) {
-      if (multi && prop.column.table !== table) continue;
-      if (prop.column.onupdate !== undefined && !cols.includes(prop.column)) {
-        const v = evalDefault(prop.column.onupdate);
-        this.setValue(st, prop.key, v);
-        cols.push(prop.column);
-        params.push(bindValue(prop.column, v));
-      }
+    const versionWritten = version !== undefined && (differs(st, version.key) || version.column.onupdate !== undefined);
+    for (let i = 0; i < plan.onupdate.length; i++) {
+      const prop = plan.onupdate[i]!;
+      if (differs(st, prop.key)) continue;
+      const v = evalDefault(prop.column.onupdate);
+      this.setValue(st, prop.key, v);
+      params[n++] = bindValue(prop.column, v);
     }
-    const pkCols = table.primaryKey;
     let oldVersion: unknown;
-    if (version && !cols.includes(version.column)) {
+    if (version && !versionWritten) {
       oldVersion = version.key in st.committed ? st.committed[version.key] : this.valueOf(st, version.column);
       const next = (oldVersion as number) + 1;
       this.setValue(st, version.key, next);
-      cols.push(version.column);
-      params.push(bindValue(version.column, next));
+      params[n++] = bindValue(version.column, next);
     } else if (version) oldVersion = st.committed[version.key];
     // The row as the database knows it: a changed primary key is matched by its old value.
-    for (const c of pkCols) { const k = mapper.keyOfColumn(c); params.push(bindValue(c, k in st.committed ? st.committed[k] : st.identity?.[mapper.primaryKeyProps.findIndex((p) => p.key === k)] ?? this.valueOf(st, c))); }
-    if (version) params.push(bindValue(version.column, oldVersion));
-    const build = () => `UPDATE ${quoteIdentifier(table.name)} SET ${cols.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${[...pkCols, ...(version ? [version.column] : [])].map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`;
-    // One changed column (the common case) finds its statement without building a shape string.
-    let sql: string;
-    if (cols.length === 1 && !version) {
-      sql = oneColumnUpdate.get(cols[0]!) ?? build();
-      oneColumnUpdate.set(cols[0]!, sql);
-    } else sql = cachedSql(table, `U:${version ? "v:" : ""}${cols.map((c) => c.name).join(",")}`, build);
-    const res = this.conn.execute({ sql, parameters: params });
+    for (let i = 0; i < plan.pk.length; i++) {
+      const { column, key, index } = plan.pk[i]!;
+      params[n++] = bindValue(column, key in st.committed ? st.committed[key] : st.identity?.[index] ?? this.valueOf(st, column));
+    }
+    if (version) params[n++] = bindValue(version.column, oldVersion);
+    const shape = wide ? `${mask}:${wide}` : mask;
+    let sql = plan.sql.get(shape);
+    if (sql === undefined) plan.sql.set(shape, (sql = updateSql(table, plan, mask, wide)));
+    const res = this.conn.execute({ sql, parameters: params.slice(0, n) });
     if (res.rowcount !== 1) throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update 1 row(s); ${res.rowcount} were matched. ${version ? `The row was changed (its ${version.key} is no longer ${String(oldVersion)}) or deleted by someone else: refresh the object and apply the change again.` : "The row was deleted or its key changed elsewhere."}`);
     if (last) {
       this.updatedParts.delete(st);
@@ -273,8 +301,96 @@ export class Persister {
   get sessionRef(): Session { return this.session; }
 }
 
+/** What an INSERT into one table of a mapper writes, worked out once (rows differ only in which columns are unset). */
+interface InsertPlan {
+  /** Joined inheritance: the subclass table's key columns, from the base row's key, always written first. */
+  readonly link: readonly (readonly [TableColumn, TableColumn])[];
+  /** The mapper's other columns in the table. */
+  readonly props: readonly ColumnProp[];
+  /** Index in props of the autoincrement integer key the database fills when unset (-1: none). */
+  readonly autoPk: number;
+  readonly serverDefaults: boolean;
+  /** INSERT statements by shape (which props are written). */
+  readonly sql: Map<number | string, string>;
+}
+const insertPlans = new WeakMap<Mapper, Map<TableObject, InsertPlan>>();
+function insertPlan(mapper: Mapper, table: TableObject): InsertPlan {
+  let byTable = insertPlans.get(mapper);
+  if (!byTable) insertPlans.set(mapper, (byTable = new Map()));
+  let plan = byTable.get(table);
+  if (plan) return plan;
+  const multi = mapper.tables.length > 1;
+  const link = multi && table !== mapper.tables[0] ? inheritLink(mapper, table) ?? [] : [];
+  const props = mapper.columnProps.filter((p) => (!multi || p.column.table === table) && !link.some(([child]) => child === p.column));
+  const single = mapper.primaryKeyProps.length === 1;
+  const autoPk = props.findIndex(({ column: c }) => single && c.primaryKey && c.type.typeName.endsWith("Integer") && c.spec.options.autoincrement !== false);
+  plan = { link, props, autoPk, serverDefaults: props.some((p) => p.column.serverDefault !== undefined), sql: new Map() };
+  byTable.set(table, plan);
+  return plan;
+}
+function insertSql(table: TableObject, plan: InsertPlan, mask: number, wide: string): string {
+  const written = new Set(wide.split(",").filter(Boolean).map(Number));
+  const cols = [...plan.link.map(([child]) => child), ...plan.props.filter((_, i) => (i < 30 ? (mask & (1 << i)) !== 0 : written.has(i))).map((p) => p.column)];
+  return cols.length
+    ? `INSERT INTO ${quoteIdentifier(table.name)} (${cols.map((c) => quoteIdentifier(c.name)).join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`
+    : `INSERT INTO ${quoteIdentifier(table.name)} DEFAULT VALUES`;
+}
+
+/** Whether a column's value differs from the database's (set since the last load or flush, to another value). */
+function differs(st: InstanceState, key: string): boolean {
+  return key in st.committed && key in st.dict && !valuesEqual(st.dict[key], st.committed[key]);
+}
+
+/** What an UPDATE of one table of a mapper involves, worked out once (rows differ only in which columns changed). */
+interface UpdatePlan {
+  /** The mapper's columns in the table. */
+  readonly props: readonly ColumnProp[];
+  /** Its columns in its other tables (joined inheritance): a change there bumps the version too. */
+  readonly otherTables: readonly ColumnProp[];
+  /** Columns of the table with an onupdate value (set when the row is updated and they did not change). */
+  readonly onupdate: readonly ColumnProp[];
+  /** The version counter, updated and checked with the base table's row. */
+  readonly version: ColumnProp | undefined;
+  /** The table's key columns, their attribute keys and places in the primary key. */
+  readonly pk: readonly { column: TableColumn; key: string; index: number }[];
+  /** UPDATE statements by shape (which props changed). */
+  readonly sql: Map<number | string, string>;
+}
+const updatePlans = new WeakMap<Mapper, Map<TableObject, UpdatePlan>>();
+function updatePlan(mapper: Mapper, table: TableObject): UpdatePlan {
+  let byTable = updatePlans.get(mapper);
+  if (!byTable) updatePlans.set(mapper, (byTable = new Map()));
+  let plan = byTable.get(table);
+  if (plan) return plan;
+  const multi = mapper.tables.length > 1;
+  const props = mapper.columnProps.filter((p) => !multi || p.column.table === table);
+  const pk = table.primaryKey.map((column) => {
+    const key = mapper.keyOfColumn(column);
+    return { column, key, index: mapper.primaryKeyProps.findIndex((p) => p.key === key) };
+  });
+  plan = {
+    props, pk, sql: new Map(),
+    otherTables: mapper.columnProps.filter((p) => !props.includes(p)),
+    onupdate: props.filter((p) => p.column.onupdate !== undefined),
+    version: !multi || table === mapper.tables[0] ? mapper.versionProp : undefined,
+  };
+  byTable.set(table, plan);
+  return plan;
+}
+/** SET the changed columns, then the onupdate ones that did not change, then the version counter; WHERE key (and version). */
+function updateSql(table: TableObject, plan: UpdatePlan, mask: number, wide: string): string {
+  const written = new Set(wide.split(",").filter(Boolean).map(Number));
+  const changed = plan.props.filter((_, i) => (i < 30 ? (mask & (1 << i)) !== 0 : written.has(i)));
+  const cols = [...changed, ...plan.onupdate.filter((p) => !changed.includes(p))].map((p) => p.column);
+  const version = plan.version;
+  if (version && !cols.includes(version.column)) cols.push(version.column);
+  const where = [...plan.pk.map((k) => k.column), ...(version ? [version.column] : [])];
+  const t = quoteIdentifier(table.name);
+  return `UPDATE ${t} SET ${cols.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${where.map((c) => `${t}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`;
+}
+
 /** The [subclass column, parent column] pairs that give a joined-inheritance table its key. */
-function inheritLink(st: InstanceState, table: TableObject): readonly (readonly [TableColumn, TableColumn])[] | undefined {
-  for (let m: Mapper | undefined = st.mapper; m; m = m.inherits) if (m.table === table && m.inheritJoin.length) return m.inheritJoin;
+function inheritLink(mapper: Mapper, table: TableObject): readonly (readonly [TableColumn, TableColumn])[] | undefined {
+  for (let m: Mapper | undefined = mapper; m; m = m.inherits) if (m.table === table && m.inheritJoin.length) return m.inheritJoin;
   return undefined;
 }

@@ -48,8 +48,8 @@ export class Session {
   readonly newStates = new Set<InstanceState>();
   /** @internal instances marked by delete() */
   readonly deletedStates = new Set<InstanceState>();
-  /** @internal rows inserted / deleted by flushes of the current transaction (undone by rollback) */
-  readonly txInserted = new Set<InstanceState>();
+  /** @internal rows inserted / deleted by flushes of the current transaction (undone by rollback); inserted: a list, as a flush adds many at once */
+  txInserted: InstanceState[] = [];
   readonly txDeleted = new Set<InstanceState>();
   /** @internal persistent objects changed since the last flush (so nothing scans the identity map) */
   readonly changed = new ChangedStates();
@@ -180,8 +180,8 @@ export class Session {
     for (const st of frame.inserted) {
       this.identityMap.remove(st);
       st.clearIdentity(); st.session = undefined;
-      this.txInserted.delete(st);
     }
+    this.txInserted = this.txInserted.filter((st) => !frame.inserted.has(st));
     for (const st of frame.deleted) {
       st.wasDeleted = false;
       if (st.key === undefined || this.identityMap.has(st.mapper, st.key)) continue;
@@ -213,7 +213,7 @@ export class Session {
       this.conn.close();
       this.conn = undefined;
     }
-    this.txInserted.clear();
+    this.txInserted = [];
     this.txDeleted.clear();
     this.changed.clear();
     this.nested.length = 0;
@@ -241,7 +241,7 @@ export class Session {
       st.wasDeleted = false; st.session = this;
       this.identityMap.set(st.mapper, st.key, st.obj);
     }
-    this.txInserted.clear();
+    this.txInserted = [];
     this.txDeleted.clear();
     for (const st of this.newStates) { st.session = undefined; }
     this.newStates.clear();

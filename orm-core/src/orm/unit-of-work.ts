@@ -15,7 +15,7 @@ import { readRelationship, NULL_MARK, describeState, cascadeItems } from "./attr
 import { dispatchSession, hasMapperListeners, listening } from "../events/registry";
 import { executeSelect, selectinLoad, selectChildKeys } from "./loading";
 import { isWriteOnly, writeOnlyMembers } from "./writeonly";
-import { Persister, type UndoLog } from "./persistence";
+import { Persister, UndoLog } from "./persistence";
 import type { Session } from "./session";
 
 /** Where a row's foreign key comes from at flush: a parent object (its key), or null. */
@@ -37,16 +37,22 @@ function items(st: InstanceState, rel: RelationshipProperty): object[] {
 export function flush(session: Session): void {
   if (session.newStates.size === 0 && session.deletedStates.size === 0 && !anyDirty(session)) return;
   session.flushing = true;
-  const undo: UndoLog = [];
+  const undo = new UndoLog();
   let savepoint: string | undefined;
   try {
     dispatchSession(session, "before_flush", undefined, undefined);
-    for (const st of [...session.newStates, ...session.deletedStates]) st.mapper.registry.configure();
+    // Loops over every object are indexed loops over arrays: flush() runs once per flush, mostly
+    // before the optimizing compiler steps in, and there a for-of allocates an iterator result per
+    // element. ([...set] alone copies without that; [...set, ...array] iterates element by element.)
+    const pending = [...session.newStates];
+    for (let i = 0; i < pending.length; i++) pending[i]!.mapper.registry.configure();
+    for (const st of session.deletedStates) st.mapper.registry.configure();
 
     // 1. save-update cascade, at flush time too: objects reachable from the session join it.
     // (The changed persistent objects: read once, nothing below changes that set.)
     const changedPersistent = identityStates(session);
-    for (const st of [...session.newStates, ...changedPersistent]) cascadeSave(session, st);
+    for (let i = 0; i < pending.length; i++) cascadeSave(session, pending[i]!);
+    for (let i = 0; i < changedPersistent.length; i++) cascadeSave(session, changedPersistent[i]!);
 
     // 2. deletes: cascade along "delete", unlink or load children otherwise.
     const deletes = new Set<InstanceState>();
@@ -112,10 +118,14 @@ export function flush(session: Session): void {
     const assocInsert = new Map<string, { table: TableObject; row: Map<string, () => unknown> }>();
     const assocDelete = new Map<string, { table: TableObject; row: Map<string, () => unknown> }>();
     const orphans: InstanceState[] = [];
-    const candidates = [...session.newStates, ...changedPersistent];
-    for (const st of candidates) {
-      if (deletes.has(st)) continue;
-      for (const rel of st.mapper.relationshipList) {
+    const candidates = [...session.newStates].concat(changedPersistent);
+    for (let i = 0; i < candidates.length; i++) {
+      const st = candidates[i]!;
+      // A persistent object's relationships changed only if it has relationship history.
+      if ((st.key !== undefined && !st.relHistory) || deletes.has(st)) continue;
+      const rels = st.mapper.relationshipList;
+      for (let r = 0; r < rels.length; r++) {
+        const rel = rels[r]!;
         if (rel.viewonly) continue;
         const h = st.relHistory?.get(rel.key);
         const pendingAll = st.key === undefined && rel.key in st.dict;
@@ -147,13 +157,19 @@ export function flush(session: Session): void {
     }
 
     // 4. who is written: pending rows, changed rows, rows whose keys change.
-    const inserts = [...session.newStates].filter((st) => !deletes.has(st));
+    const inserts = deletes.size ? [...session.newStates].filter((st) => !deletes.has(st)) : [...session.newStates];
     const updates: InstanceState[] = [];
-    for (const st of changedPersistent) {
+    for (let i = 0; i < changedPersistent.length; i++) {
+      const st = changedPersistent[i]!;
       if (deletes.has(st) || st.key === undefined) continue;
       if (st.isDirty() || syncs.has(st)) updates.push(st);
     }
-    for (const st of syncs.keys()) if (st.key !== undefined && !deletes.has(st) && !updates.includes(st) && st.session === session) updates.push(st);
+    // Rows written only because a key of theirs changes (not among the candidates: committed apart).
+    const keyedOnly: InstanceState[] = [];
+    if (syncs.size) {
+      const listed = new Set(updates);
+      for (const st of syncs.keys()) if (st.key !== undefined && !deletes.has(st) && !listed.has(st) && st.session === session) { updates.push(st); keyedOnly.push(st); }
+    }
 
     const ctx: FlushContext = { inserts, updates, deletes: [...deletes] };
     const conn = session.writeConnection();
@@ -161,7 +177,7 @@ export function flush(session: Session): void {
     const persister = new Persister(session, conn, undo);
 
     // 5. inserts and updates, table by table in foreign-key order; rows ordered within a table.
-    const tables = tableOrder(session, [...inserts, ...updates, ...deletes], [...keyDeletes.keys()].map((m) => m.table));
+    const tables = tableOrder([inserts, updates, ctx.deletes], [...keyDeletes.keys()].map((m) => m.table));
     const applySyncs = (st: InstanceState) => {
       const list = syncs.get(st);
       if (!list) return;
@@ -185,9 +201,11 @@ export function flush(session: Session): void {
       }
     };
     for (const table of tables) {
-      const ins = orderRows(inserts.filter((st) => inTable(st, table)), syncs, table);
-      for (const st of ins) { applySyncs(st); persister.insert(st, table); }
-      for (const st of updates.filter((s) => inTable(s, table))) { applySyncs(st); persister.update(st, table); }
+      // With one table every row is in it.
+      const ins = orderRows(tables.length === 1 ? inserts : inserts.filter((st) => inTable(st, table)), syncs, table);
+      for (let i = 0; i < ins.length; i++) { applySyncs(ins[i]!); persister.insert(ins[i]!, table); }
+      const upd = tables.length === 1 ? updates : updates.filter((s) => inTable(s, table));
+      for (let i = 0; i < upd.length; i++) { applySyncs(upd[i]!); persister.update(upd[i]!, table); }
     }
     // 5b. keys of postUpdate relationships, now that every row they point at exists.
     for (const [st, list] of postSyncs) {
@@ -227,18 +245,19 @@ export function flush(session: Session): void {
     savepoint = undefined;
 
     // 7. bookkeeping: pending → persistent, deleted → detached, snapshots committed.
-    for (const st of inserts) {
+    for (let i = 0; i < inserts.length; i++) {
+      const st = inserts[i]!;
       session.newStates.delete(st);
       const pk = st.mapper.primaryKeyProps.map((p) => st.dict[p.key]);
       const key = st.mapper.identityKey(pk);
       if (key === undefined) throw new InvalidRequestError(`Instance ${describeState(st)} has a NULL primary key after INSERT; give it a value or use an integer primary key.`);
       st.setIdentity(key, pk);
       session.identityMap.set(st.mapper, key, st.obj);
-      session.txInserted.add(st);
+      session.txInserted.push(st);
       if (listening.pending_to_persistent) dispatchSession(session, "pending_to_persistent", st.obj);
     }
-    for (const st of candidates) st.commitAll(); // inserts and updates are among the candidates
-    for (const st of updates) st.commitAll();
+    for (let i = 0; i < candidates.length; i++) candidates[i]!.commitAll(); // inserts and the other updates are among the candidates
+    for (const st of keyedOnly) st.commitAll();
     for (const st of postSyncs.keys()) st.commitAll();
     session.changed.clear();
     for (const st of deletes) {
@@ -257,10 +276,7 @@ export function flush(session: Session): void {
     try {
       if (savepoint) { const conn = session.connection(); conn.rollbackToSavepoint(savepoint); }
     } catch { /* the original error matters more */ }
-    for (let i = undo.length - 1; i >= 0; i--) {
-      const [st, key, had, old] = undo[i]!;
-      if (had) st.dict[key] = old; else delete st.dict[key];
-    }
+    undo.restore();
     session.markFailed(err);
     throw err;
   } finally {
@@ -273,7 +289,9 @@ function anyDirty(session: Session): boolean {
   return false;
 }
 /** Persistent objects with changes (the session records them as they change). */
-function identityStates(session: Session): InstanceState[] { return [...session.changed].filter((st) => st.session === session); }
+function identityStates(session: Session): InstanceState[] {
+  return session.changed.toArray((st) => st.session === session);
+}
 
 /** Loads, level by level, the relationships that deleting `states` will cascade through or unlink. */
 /** Children of a deleted parent read by key only: those the session holds, and the keys of the rest. */
@@ -370,9 +388,13 @@ function loadedItems(st: InstanceState, rel: RelationshipProperty): object[] {
 }
 
 function cascadeSave(session: Session, st: InstanceState): void {
-  for (const rel of st.mapper.relationshipList) {
+  const rels = st.mapper.relationshipList;
+  for (let r = 0; r < rels.length; r++) {
+    const rel = rels[r]!;
     if (!rel.cascade.saveUpdate) continue;
-    for (const item of cascadeItems(st, rel)) {
+    const items = cascadeItems(st, rel);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       const ist = stateOf(item);
       if (ist && ist.session === undefined && !ist.wasDeleted) {
         session.add(item);
@@ -408,14 +430,22 @@ void objIds;
  * Tables with rows to write, parents before children (from the MetaData's foreign keys), leaving
  * out the keys of postUpdate relationships: they are written after the rows, so they break cycles.
  */
-function tableOrder(session: Session, states: InstanceState[], extra: readonly TableObject[] = []): TableObject[] {
+function tableOrder(states: readonly InstanceState[][], extra: readonly TableObject[] = []): TableObject[] {
   const tables = new Set<TableObject>(extra);
   const mappers = new Set<Mapper>();
-  for (const s of states) if (!mappers.has(s.mapper)) { mappers.add(s.mapper); for (const t of s.mapper.tables) tables.add(t); }
-  const md = states[0]?.mapper.table.metadata ?? extra[0]?.metadata;
+  let last: Mapper | undefined;
+  for (const list of states) {
+    for (let i = 0; i < list.length; i++) {
+      const m = list[i]!.mapper;
+      if (m === last) continue;
+      last = m;
+      if (!mappers.has(m)) { mappers.add(m); for (const t of m.tables) tables.add(t); }
+    }
+  }
+  const md = mappers.values().next().value?.table.metadata ?? extra[0]?.metadata;
   if (!md) return [];
   const postUpdateColumns = new Set<unknown>();
-  for (const m of new Set(states.map((s) => s.mapper))) {
+  for (const m of mappers) {
     for (const rel of m.relationshipList) {
       if (rel.postUpdate) for (const [local, remote] of rel.pairs) postUpdateColumns.add(rel.direction === "MANYTOONE" ? local : remote);
     }
@@ -449,10 +479,12 @@ function inTable(st: InstanceState, table: TableObject): boolean {
 /** Whether rows of `table` may refer to other rows of it (a relationship of one of their classes targets it). */
 function refersToOwnTable(rows: InstanceState[], table: TableObject): boolean {
   const seen = new Set<Mapper>();
-  for (const st of rows) {
-    if (seen.has(st.mapper)) continue;
-    seen.add(st.mapper);
-    if (st.mapper.relationshipList.some((r) => r.target?.tables.includes(table))) return true;
+  let last: Mapper | undefined;
+  for (let i = 0; i < rows.length; i++) {
+    const m = rows[i]!.mapper;
+    if (m === last || seen.has(m)) continue;
+    seen.add((last = m));
+    if (m.relationshipList.some((r) => r.target?.tables.includes(table))) return true;
   }
   return false;
 }

@@ -76,6 +76,27 @@ test("a pending object added inside a savepoint and never flushed is expunged by
   assert.equal(inspect(outer).persistent, true);
 });
 
+test("an insert undone by a savepoint's rollback is no longer the transaction's: the outer rollback leaves the object's new session alone", () => {
+  const m = seeded();
+  const s = m.Session();
+  const outer = new m.User({ name: "Outer" });
+  s.add(outer);
+  const nested = s.beginNested(); // flushes Outer
+  const inner = new m.User({ name: "Inner" });
+  s.add(inner);
+  s.flush();
+  nested.rollback();
+  assert.equal(inspect(inner).transient, true);
+  const other = m.Session();
+  other.add(inner);
+  s.rollback();
+  assert.equal(inspect(outer).transient, true);
+  assert.equal(other.contains(inner), true);
+  assert.equal(inspect(inner).pending, true);
+  other.commit();
+  assert.equal(inspect(inner).persistent, true);
+});
+
 test("an object changed inside a rolled-back savepoint is expired and reloads the value from before it", () => {
   const m = seeded();
   const s = m.Session();

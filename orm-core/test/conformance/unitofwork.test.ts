@@ -328,6 +328,26 @@ test("a serverDefault column is left out of the INSERT and its value is fetched 
   assert.deepEqual(rows(engine, "SELECT note FROM items"), [["srv"]]);
 });
 
+test("rows of one class that leave different columns to the database each get their INSERT shape (also past 30 columns)", () => {
+  const Base = declarativeBase();
+  // 35 columns: c0..c33 after the key; c2 and c32 have server defaults, so a row that leaves them unset omits them.
+  const cols: Record<string, ReturnType<typeof Column>> = { id: Column(Integer, { primaryKey: true }) };
+  for (let i = 0; i < 34; i++) cols[`c${i}`] = Column(Integer, i === 2 || i === 32 ? { serverDefault: "7" } : {});
+  @mapped class Wide extends Base.model("wide", cols as { id: ReturnType<typeof Column> }) {}
+  const engine = createEngine("sqlite:///:memory:");
+  Base.metadata.createAll(engine);
+  const s = sessionmaker({ bind: engine })();
+  const row = (set: number[]) => { const o: any = new Wide(); for (let i = 0; i < 34; i++) if (![2, 32].includes(i) || set.includes(i)) o[`c${i}`] = i; return o; };
+  const objs = [row([]), row([2]), row([32]), row([2, 32]), row([]), row([32])];
+  s.addAll(objs);
+  const ins = writes(recordStatements(engine, () => s.flush())).map(([q]) => q);
+  const names = (except: number[]) => Array.from({ length: 34 }, (_, i) => i).filter((i) => !except.includes(i)).map((i) => `c${i}`);
+  const sql = (except: number[]) => `INSERT INTO wide (${names(except).join(", ")}) VALUES (${names(except).map(() => "?").join(", ")})`;
+  assert.deepEqual(ins, [sql([2, 32]), sql([32]), sql([2]), sql([]), sql([2, 32]), sql([2])]);
+  assert.deepEqual(objs.map((o) => [o.c2, o.c32]), [[7, 7], [2, 7], [7, 32], [2, 32], [7, 7], [7, 32]]);
+  assert.deepEqual(objs.map((o) => o.id), [1, 2, 3, 4, 5, 6]);
+});
+
 test("an onupdate default is applied to the UPDATE when the row changes, and only then", () => {
   const { Item, engine, Session } = defaults();
   const s = Session();
@@ -368,6 +388,45 @@ test("a flush is atomic: when a later statement fails, the earlier ones of the s
   s.rollback();
   assert.equal(a.age, 30);
   assert.equal(s.scalar(select(func.count()).selectFrom(Post)), 2);
+});
+
+test("rows of one class with different changed columns each get their UPDATE shape: changed columns, then onupdate ones (also past 30 columns)", () => {
+  const Base = declarativeBase();
+  let clock = 100;
+  const cols: Record<string, ReturnType<typeof Column>> = { id: Column(Integer, { primaryKey: true }), stamp: Column(Integer, { onupdate: () => ++clock }) };
+  for (let i = 0; i < 34; i++) cols[`c${i}`] = Column(Integer);
+  @mapped class Tracked extends Base.model("tracked", cols as { id: ReturnType<typeof Column> }) {}
+  const engine = createEngine("sqlite:///:memory:");
+  Base.metadata.createAll(engine);
+  const s = sessionmaker({ bind: engine })();
+  const objs: any[] = Array.from({ length: 5 }, () => new Tracked());
+  s.addAll(objs);
+  s.flush();
+  objs[0].c1 = 1;
+  objs[1].c32 = 32;
+  objs[2].c1 = 1; objs[2].c33 = 33;
+  objs[3].stamp = 500;
+  objs[4].c0 = null; // set to what it was: no UPDATE
+  const w = writes(recordStatements(engine, () => s.flush()));
+  assert.deepEqual(w, [
+    ["UPDATE tracked SET c1=?, stamp=? WHERE tracked.id = ?", [1, 101, 1]],
+    ["UPDATE tracked SET c32=?, stamp=? WHERE tracked.id = ?", [32, 102, 2]],
+    ["UPDATE tracked SET c1=?, c33=?, stamp=? WHERE tracked.id = ?", [1, 33, 103, 3]],
+    ["UPDATE tracked SET stamp=? WHERE tracked.id = ?", [500, 4]],
+  ]);
+  assert.deepEqual(objs.map((o) => o.stamp), [101, 102, 103, 500, null]);
+});
+
+test("a failed flush puts back, in the objects, the values it set: new keys, synced foreign keys", () => {
+  const { User, Post, Session } = seeded();
+  const s = Session();
+  const a = s.get(User, 1)!;
+  const p = new Post({ title: "fine" });
+  a.posts.push(p); // inserted first: gets its key and user_id before the next row fails
+  s.add(new Post({ title: null as unknown as string }));
+  assert.throws(() => s.flush(), IntegrityError);
+  assert.deepEqual([p.id, p.user_id, inspect(p).pending], [null, null, true]);
+  s.rollback();
 });
 
 test("flushing nothing emits nothing, not even BEGIN", () => {
