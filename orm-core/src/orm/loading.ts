@@ -773,18 +773,20 @@ function customJoinLoad(session: Session, rel: RelationshipProperty, parents: ob
 }
 
 /**
- * The keys of `target`'s rows whose `fkCol` is one of `parentKeys`: { key: parent key, child: primary
- * key } per row, IN_CHUNK parents per statement (the flush deletes such children by key).
+ * The keys of `target`'s rows whose `fkCol` is one of `parentKeys`: per row, its parent's key and its
+ * own primary key (at the same index of `parents` and `children`), IN_CHUNK parents per statement
+ * (the flush deletes such children by key).
  */
-export function selectChildKeys(session: Session, target: Mapper, pkCol: TableColumn, fkCol: TableColumn, parentKeys: readonly unknown[]): { key: unknown; child: unknown }[] {
-  const out: { key: unknown; child: unknown }[] = [];
+export function selectChildKeys(session: Session, target: Mapper, pkCol: TableColumn, fkCol: TableColumn, parentKeys: readonly unknown[]): { parents: unknown[]; children: unknown[] } {
+  const out = { parents: [] as unknown[], children: [] as unknown[] };
   const fk = fkCol.node as ColumnNode, pk = pkCol.node as ColumnNode;
   const keys = parentKeys.filter((k) => k !== null && k !== undefined);
   for (let i = 0; i < keys.length; i += IN_CHUNK) {
     const chunk = keys.slice(i, i + IN_CHUNK);
     const sql = cachedSelectSql(target, `keys:${fkCol.name}:${chunk.length}`, () => ({ kind: "select", columns: [fk, pk], froms: [target.table.node], joins: [], where: [inPlaceholders([fk], chunk.length)], groupBy: [], having: [], orderBy: [], distinct: false }));
     for (const row of session.connection().execute({ sql, parameters: chunk.map((k) => bindFor(fk, k)) }).rows) {
-      out.push({ key: processValue(fk, row[0]), child: processValue(pk, row[1]) });
+      out.parents.push(processValue(fk, row[0]));
+      out.children.push(processValue(pk, row[1]));
     }
   }
   return out;

@@ -91,7 +91,7 @@ export function flush(session: Session): void {
           if (keyed) {
             // Children known by key only: those in the session are deleted as objects, the others by key.
             for (const child of keyed.objects) markDelete(stateOf(child)!);
-            for (const pk of keyed.keys) addKeyDelete(rel.target, pk);
+            if (keyed.keys.length) addKeyDeletes(rel.target, keyed.keys);
             continue;
           }
           // passiveDeletes: children not loaded are left to the database (ON DELETE CASCADE); loaded ones go too.
@@ -110,7 +110,10 @@ export function flush(session: Session): void {
     // children with nothing of their own to visit are read by key only, and deleted by key.
     const keysOnly = new Map<RelationshipProperty, Map<InstanceState, KeyedChildren>>();
     const keyDeletes = new Map<Mapper, unknown[]>();
-    const addKeyDelete = (m: Mapper, pk: unknown) => { let l = keyDeletes.get(m); if (!l) keyDeletes.set(m, (l = [])); l.push(pk); };
+    const addKeyDeletes = (m: Mapper, pks: readonly unknown[]) => {
+      const l = keyDeletes.get(m);
+      if (!l) keyDeletes.set(m, [...pks]); else for (let i = 0; i < pks.length; i++) l.push(pks[i]);
+    };
     preloadForDelete(session, [...session.deletedStates], writeOnlyLoaded, keysOnly);
     for (const st of session.deletedStates) markDelete(st);
 
@@ -366,17 +369,22 @@ function childKeys(session: Session, rel: RelationshipProperty, parents: object[
     const pkIndex = st.mapper.primaryKeyProps.findIndex((pp) => pp.key === attr);
     byKey.set(attr in st.dict ? st.dict[attr] : pkIndex >= 0 && st.identity ? st.identity[pkIndex] : (p as any)[attr], k);
   }
-  for (const { key, child } of selectChildKeys(session, t, pkCol, remote, [...byKey.keys()])) {
-    const k = byKey.get(key);
+  const found = selectChildKeys(session, t, pkCol, remote, [...byKey.keys()]);
+  // Children the session holds go as objects; when it holds none of their class, none are looked up.
+  const held = session.identityMap.of(t);
+  const holdsAny = held.size > 0;
+  for (let i = 0; i < found.children.length; i++) {
+    const k = byKey.get(found.parents[i]);
     if (!k) continue;
-    const identityKey = t.identityKey([child]);
-    const held = identityKey !== undefined ? session.identityMap.get(t, identityKey) : undefined;
-    if (!held) { k.keys.push(child); continue; }
-    const hst = stateOf(held)!;
+    const child = found.children[i];
+    const identityKey = holdsAny ? t.identityKey([child]) : undefined;
+    const obj = identityKey !== undefined ? held.get(identityKey) : undefined;
+    if (!obj) { k.keys.push(child); continue; }
+    const hst = stateOf(obj)!;
     // A child the session holds goes as an object, unless it was given another parent meanwhile.
     const back = rel.back;
     if (back && back.key in hst.dict && hst.dict[back.key] !== k.parent) continue;
-    if (!hst.deleted) k.objects.push(held);
+    if (!hst.deleted) k.objects.push(obj);
   }
   return out;
 }
