@@ -35,6 +35,9 @@ export interface SessionOptions {
 
 type Ctor<T> = abstract new (...args: any[]) => T;
 
+const expire = (st: InstanceState): void => st.expireAll();
+const detach = (st: InstanceState): void => { st.session = undefined; };
+
 export class Session {
   static readonly __isSessionClass = true;
   readonly bind: Engine | undefined;
@@ -217,7 +220,7 @@ export class Session {
     this.txDeleted.clear();
     this.changed.clear();
     this.nested.length = 0;
-    if (this.expireOnCommit) for (const obj of this.identityMap.values()) stateOf(obj)!.expireAll();
+    if (this.expireOnCommit) this.identityMap.eachState(expire);
     dispatchSession(this, "after_commit");
   }
 
@@ -247,7 +250,7 @@ export class Session {
     this.newStates.clear();
     for (const st of this.deletedStates) st.deleted = false;
     this.deletedStates.clear();
-    for (const obj of this.identityMap.values()) stateOf(obj)!.expireAll();
+    this.identityMap.eachState(expire);
     this.changed.clear();
     dispatchSession(this, "after_rollback");
   }
@@ -364,7 +367,7 @@ export class Session {
   }
   expungeAll(): void {
     this.changed.clear();
-    for (const obj of this.identityMap.values()) stateOf(obj)!.session = undefined;
+    this.identityMap.eachState(detach);
     for (const st of this.newStates) st.session = undefined;
     for (const st of this.deletedStates) { st.deleted = false; }
     this.identityMap.clear();
@@ -404,7 +407,7 @@ export class Session {
     st.expireAll();
     for (const r of related) r.expireAll();
   }
-  expireAll(): void { for (const obj of this.identityMap.values()) stateOf(obj)!.expireAll(); this.changed.clear(); }
+  expireAll(): void { this.identityMap.eachState(expire); this.changed.clear(); }
   /** Reloads an object's attributes from the database now. */
   refresh(obj: object, attributeNames?: readonly string[]): void {
     const st = this.own(obj, "refresh");
