@@ -19,7 +19,7 @@ let registered = 0;
  * Listeners per event name (any target): hot paths (hydration, collection changes, expiry) read
  * `listening.load` etc. once and skip dispatch entirely while it is 0.
  */
-export const listening: Record<string, number> = { load: 0, refresh: 0, init: 0, expire: 0, append: 0, remove: 0, after_attach: 0, pending_to_persistent: 0, persistent_to_deleted: 0, after_bulk_update: 0, after_bulk_delete: 0 };
+export const listening: Record<string, number> = { set: 0, load: 0, refresh: 0, init: 0, expire: 0, append: 0, remove: 0, after_attach: 0, pending_to_persistent: 0, persistent_to_deleted: 0, after_bulk_update: 0, after_bulk_delete: 0 };
 /** Bumped on every listen/remove: per-mapper caches (instanceEventsOf) recompute when it moves. */
 let version = 0;
 function counted(name: string, delta: number): void { listening[name] = (listening[name] ?? 0) + delta; version++; }

@@ -37,7 +37,7 @@ export function readColumn(st: InstanceState, key: string): unknown {
 export function writeColumn(st: InstanceState, key: string, value: unknown): void {
   const validator = st.mapper.validators.get(key);
   if (validator) value = validator(st.obj, value, key);
-  value = dispatchAttributeSet(st.mapper, key, st.obj, value, st.dict[key] ?? null);
+  if (listening.set) value = dispatchAttributeSet(st.mapper, key, st.obj, value, st.dict[key] ?? null);
   if (value === undefined) value = null;
   if (st.key !== undefined) st.snapshot(key);
   st.dict[key] = value;

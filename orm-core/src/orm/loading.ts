@@ -854,7 +854,7 @@ export function loadExpiredAttributes(st: InstanceState, also: readonly string[]
   const mapper = st.mapper;
   const deferred = new Set(mapper.deferredIndexes.map((i) => mapper.columnProps[i]!.key));
   const wanted = mapper.columnProps.filter((p) => also.includes(p.key) || st.expired.has(p.key) || (st.allExpired && !deferred.has(p.key)) || (p.column.primaryKey && !(p.key in st.dict)));
-  const pkWhere = mapper.primaryKeyProps.map((p) => ({ kind: "binary", op: "=", left: p.column.node, right: { kind: "bind", value: st.identity?.[mapper.primaryKeyProps.indexOf(p)] ?? st.dict[p.key] ?? pkFromKey(st, p.key), type: p.column.type }, type: Integer }) as ExprNode);
+  const pkWhere = mapper.primaryKeyProps.map((p) => ({ kind: "binary", op: "=", left: p.column.node, right: { kind: "bind", value: st.identityValue(mapper.primaryKeyProps.indexOf(p)) ?? st.dict[p.key] ?? pkFromKey(st, p.key), type: p.column.type }, type: Integer }) as ExprNode);
   const exprs = mapper.columnExpressions ? columnExpressionsToReload(st, also) : undefined;
   const columns: ExprNode[] = wanted.map((p) => p.column.node);
   if (exprs) for (const e of exprs) columns.push(e.columnFor(mapper.table.node));
@@ -877,7 +877,7 @@ export function loadExpiredAttributes(st: InstanceState, also: readonly string[]
 
 /** The primary key values survive expiry with the identity; recover one by attribute. */
 function pkFromKey(st: InstanceState, key: string): unknown {
-  return st.identity?.[st.mapper.primaryKeyProps.findIndex((p) => p.key === key)];
+  return st.identityValue(st.mapper.primaryKeyProps.findIndex((p) => p.key === key));
 }
 void quiet;
 export type { InstrumentedList };

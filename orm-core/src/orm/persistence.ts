@@ -76,7 +76,7 @@ export class Persister {
   valueOf(st: InstanceState, col: TableColumn): unknown {
     const key = st.mapper.keyOfColumn(col);
     if (key in st.dict) return st.dict[key];
-    if (st.identity && col.primaryKey) return st.identity[st.mapper.primaryKeyProps.findIndex((p) => p.key === key)];
+    if (st.key !== undefined && col.primaryKey) return st.identityValue(st.mapper.primaryKeyProps.findIndex((p) => p.key === key));
     return (st.obj as any)[key];
   }
   setValue(st: InstanceState, key: string, value: unknown): void {
@@ -202,7 +202,7 @@ export class Persister {
     // The row as the database knows it: a changed primary key is matched by its old value.
     for (let i = 0; i < plan.pk.length; i++) {
       const { column, key, index } = plan.pk[i]!;
-      params[n++] = bindValue(column, key in st.committed ? st.committed[key] : st.identity?.[index] ?? this.valueOf(st, column));
+      params[n++] = bindValue(column, key in st.committed ? st.committed[key] : st.identityValue(index) ?? this.valueOf(st, column));
     }
     if (version) params[n++] = bindValue(version.column, oldVersion);
     const shape = wide ? `${mask}:${wide}` : mask;
@@ -226,7 +226,7 @@ export class Persister {
     const sql = cachedSql(table, `PU:${cols.map((c) => c.name).join(",")}`, () =>
       `UPDATE ${quoteIdentifier(table.name)} SET ${cols.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${pkCols.map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
     for (const [k, v] of values) this.setValue(st, k, v);
-    const params = [...cols.map((c) => bindValue(c, values.get(mapper.keyOfColumn(c)))), ...pkCols.map((c) => bindValue(c, st.identity?.[mapper.primaryKeyProps.findIndex((p) => p.column === c)] ?? this.valueOf(st, c)))];
+    const params = [...cols.map((c) => bindValue(c, values.get(mapper.keyOfColumn(c)))), ...pkCols.map((c) => bindValue(c, st.identityValue(mapper.primaryKeyProps.findIndex((p) => p.column === c)) ?? this.valueOf(st, c)))];
     const res = this.conn.execute({ sql, parameters: params });
     if (res.rowcount !== 1) throw new StaleDataError(`post-update UPDATE on table '${table.name}' expected to update 1 row(s); ${res.rowcount} were matched.`);
   }
@@ -241,7 +241,7 @@ export class Persister {
     const version = base ? mapper.versionProp : undefined;
     const where = version ? [...pkCols, version.column] : pkCols;
     const sql = cachedSql(table, version ? "Dv" : "D", () => `DELETE FROM ${quoteIdentifier(table.name)} WHERE ${where.map((c) => `${quoteIdentifier(table.name)}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`);
-    const params = pkCols.map((c) => { const k = mapper.keyOfColumn(c); const i = mapper.primaryKeyProps.findIndex((p) => p.key === k); return bindValue(c, (i >= 0 ? st.identity?.[i] : undefined) ?? this.valueOf(st, c)); });
+    const params = pkCols.map((c) => { const k = mapper.keyOfColumn(c); const i = mapper.primaryKeyProps.findIndex((p) => p.key === k); return bindValue(c, (i >= 0 ? st.identityValue(i) : undefined) ?? this.valueOf(st, c)); });
     if (version) params.push(bindValue(version.column, version.key in st.committed ? st.committed[version.key] : this.valueOf(st, version.column)));
     const res = this.conn.execute({ sql, parameters: params });
     if (version && res.rowcount !== 1) throw new StaleDataError(`DELETE statement on table '${table.name}' expected to delete 1 row(s); ${res.rowcount} were matched. The row was changed or deleted by someone else: refresh the object first.`);
@@ -260,7 +260,7 @@ export class Persister {
       return;
     }
     const col = pk[0]!.column;
-    this.deleteByKeys(mapper, states.map((st) => st.identity?.[0] ?? this.valueOf(st, col)));
+    this.deleteByKeys(mapper, states.map((st) => st.identityValue(0) ?? this.valueOf(st, col)));
   }
 
   /**

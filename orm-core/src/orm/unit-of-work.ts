@@ -367,7 +367,7 @@ function childKeys(session: Session, rel: RelationshipProperty, parents: object[
     // The parent's key: loaded, or (an expired primary key) from its identity, else read.
     const attr = st.mapper.keyOfColumn(local);
     const pkIndex = st.mapper.primaryKeyProps.findIndex((pp) => pp.key === attr);
-    byKey.set(attr in st.dict ? st.dict[attr] : pkIndex >= 0 && st.identity ? st.identity[pkIndex] : (p as any)[attr], k);
+    byKey.set(attr in st.dict ? st.dict[attr] : pkIndex >= 0 && st.key !== undefined ? st.identityValue(pkIndex) : (p as any)[attr], k);
   }
   const found = selectChildKeys(session, t, pkCol, remote, [...byKey.keys()]);
   // Children the session holds go as objects; when it holds none of their class, none are looked up.

@@ -31,7 +31,7 @@ export function pendingAdded(st: InstanceState, rel: RelationshipProperty): obje
 function parentValue(st: InstanceState, col: TableColumn): unknown {
   const key = st.mapper.keyOfColumn(col);
   if (key in st.dict) return st.dict[key] ?? null;
-  if (st.identity && col.primaryKey) return st.identity[st.mapper.primaryKeyProps.findIndex((p) => p.key === key)] ?? null;
+  if (st.key !== undefined && col.primaryKey) return st.identityValue(st.mapper.primaryKeyProps.findIndex((p) => p.key === key)) ?? null;
   if (st.key === undefined) return null;
   return (st.obj as any)[key] ?? null;
 }
