@@ -278,6 +278,17 @@ export class Persister {
     }
   }
 
+  /** Rows whose `fkCol` is one of `parentKeys` (children cascaded by their parents' keys), 500 keys per statement. */
+  deleteByForeignKey(mapper: Mapper, fkCol: TableColumn, parentKeys: readonly unknown[]): void {
+    const table = mapper.table;
+    const keys = parentKeys.filter((k) => k !== null && k !== undefined);
+    for (let i = 0; i < keys.length; i += 500) {
+      const chunk = keys.slice(i, i + 500);
+      const sql = cachedSql(table, `DF:${fkCol.name}:${chunk.length}`, () => `DELETE FROM ${quoteIdentifier(table.name)} WHERE ${quoteIdentifier(table.name)}.${quoteIdentifier(fkCol.name)} IN (${chunk.map(() => "?").join(", ")})`);
+      this.conn.execute({ sql, parameters: chunk.map((k) => bindValue(fkCol, k)) });
+    }
+  }
+
   insertAssociation(table: TableObject, row: Map<string, () => unknown>): void {
     const names = [...row.keys()];
     const sql = cachedSql(table, `I:${names.join(",")}`, () => `INSERT INTO ${quoteIdentifier(table.name)} (${names.map(quoteIdentifier).join(", ")}) VALUES (${names.map(() => "?").join(", ")})`);

@@ -6,7 +6,7 @@
  * demands rollback(). Called only by session.ts.
  */
 import { CircularDependencyError, InvalidRequestError } from "../errors/errors";
-import type { TableObject } from "../schema/table";
+import type { TableColumn, TableObject } from "../schema/table";
 import { stateOf, type InstanceState } from "./instance-state";
 import type { Mapper } from "./mapper";
 import type { RelationshipProperty } from "./relationship";
@@ -92,6 +92,9 @@ export function flush(session: Session): void {
             // Children known by key only: those in the session are deleted as objects, the others by key.
             for (const child of keyed.objects) markDelete(stateOf(child)!);
             if (keyed.keys.length) addKeyDeletes(rel.target, keyed.keys);
+            // Children added in memory to the unloaded collection go with it (new ones are expunged).
+            const added = st.relHistory?.get(rel.key)?.added;
+            if (added) for (const child of added) markDelete(stateOf(child)!);
             continue;
           }
           // passiveDeletes: children not loaded are left to the database (ON DELETE CASCADE); loaded ones go too.
@@ -107,14 +110,16 @@ export function flush(session: Session): void {
       }
     };
     // Children a delete must visit, loaded for all deleted parents at once (not one SELECT per parent);
-    // children with nothing of their own to visit are read by key only, and deleted by key.
+    // children with nothing of their own to visit are read by key only, and deleted by key; when the
+    // session holds none of them, they are deleted by their parents' keys without being read.
     const keysOnly = new Map<RelationshipProperty, Map<InstanceState, KeyedChildren>>();
+    const parentKeyDeletes = new Map<RelationshipProperty, unknown[]>();
     const keyDeletes = new Map<Mapper, unknown[]>();
     const addKeyDeletes = (m: Mapper, pks: readonly unknown[]) => {
       const l = keyDeletes.get(m);
       if (!l) keyDeletes.set(m, [...pks]); else for (let i = 0; i < pks.length; i++) l.push(pks[i]);
     };
-    preloadForDelete(session, [...session.deletedStates], writeOnlyLoaded, keysOnly);
+    preloadForDelete(session, [...session.deletedStates], writeOnlyLoaded, keysOnly, parentKeyDeletes);
     for (const st of session.deletedStates) markDelete(st);
 
     // 3. relationship history → key syncs, orphans and association rows.
@@ -180,7 +185,7 @@ export function flush(session: Session): void {
     const persister = new Persister(session, conn, undo);
 
     // 5. inserts and updates, table by table in foreign-key order; rows ordered within a table.
-    const tables = tableOrder([inserts, updates, ctx.deletes], [...keyDeletes.keys()].map((m) => m.table));
+    const tables = tableOrder([inserts, updates, ctx.deletes], [...keyDeletes.keys()].map((m) => m.table).concat([...parentKeyDeletes.keys()].map((r) => r.target.table)));
     const applySyncs = (st: InstanceState) => {
       const list = syncs.get(st);
       if (!list) return;
@@ -241,6 +246,7 @@ export function flush(session: Session): void {
       if (dels.length > 1 && !refersToOwnTable(dels, table)) persister.deleteMany(dels);
       else for (const st of dels) persister.delete(st, table);
       for (const [m, keys] of keyDeletes) if (m.table === table) persister.deleteByKeys(m, keys);
+      for (const [rel, keys] of parentKeyDeletes) if (rel.target.table === table) persister.deleteByForeignKey(rel.target, rel.pairs[0]![1], keys);
     }
 
     dispatchSession(session, "after_flush", ctx);
@@ -313,7 +319,7 @@ function deletableByKey(rel: RelationshipProperty): boolean {
   return !hasMapperListeners(t, ["before_delete", "after_delete"]);
 }
 
-function preloadForDelete(session: Session, states: InstanceState[], writeOnlyLoaded: Map<RelationshipProperty, Map<object, object[]>>, keysOnly: Map<RelationshipProperty, Map<InstanceState, KeyedChildren>>): void {
+function preloadForDelete(session: Session, states: InstanceState[], writeOnlyLoaded: Map<RelationshipProperty, Map<object, object[]>>, keysOnly: Map<RelationshipProperty, Map<InstanceState, KeyedChildren>>, parentKeyDeletes: Map<RelationshipProperty, unknown[]>): void {
   const seen = new Set<InstanceState>();
   let level = states.filter((st) => st.key !== undefined && st.session === session);
   while (level.length) {
@@ -332,7 +338,20 @@ function preloadForDelete(session: Session, states: InstanceState[], writeOnlyLo
       }
     }
     for (const [rel, parents] of byRel) {
-      if (rel.cascade.delete && deletableByKey(rel)) { keysOnly.set(rel, childKeys(session, rel, parents)); continue; }
+      if (rel.cascade.delete && deletableByKey(rel)) {
+        if (session.identityMap.of(rel.target).size === 0) {
+          // No child object in the session that a delete would have to detach, or that was given
+          // another parent in memory: DELETE … WHERE parent key IN (…), nothing read.
+          const none = new Map<InstanceState, KeyedChildren>();
+          const keys: unknown[] = [];
+          for (const p of parents) { const st = stateOf(p)!; none.set(st, { objects: [], keys: [] }); keys.push(parentKeyOf(st, rel.pairs[0]![0])); }
+          keysOnly.set(rel, none);
+          parentKeyDeletes.set(rel, keys);
+        } else {
+          keysOnly.set(rel, childKeys(session, rel, parents));
+        }
+        continue;
+      }
       let into: Map<object, object[]> | undefined;
       if (isWriteOnly(rel)) {
         // Loaded aside (the collection itself stays unloaded), with the pending additions.
@@ -353,6 +372,14 @@ function preloadForDelete(session: Session, states: InstanceState[], writeOnlyLo
   }
 }
 
+/** A parent's value of the column its children refer to: loaded, or (an expired primary key) from its identity, else read. */
+function parentKeyOf(st: InstanceState, local: TableColumn): unknown {
+  const attr = st.mapper.keyOfColumn(local);
+  if (attr in st.dict) return st.dict[attr];
+  const pkIndex = st.mapper.primaryKeyProps.findIndex((pp) => pp.key === attr);
+  return pkIndex >= 0 && st.key !== undefined ? st.identityValue(pkIndex) : (st.obj as any)[attr];
+}
+
 /** SELECT child key, parent key FROM children WHERE parent key IN (...): per parent, the held objects and the other keys. */
 function childKeys(session: Session, rel: RelationshipProperty, parents: object[]): Map<InstanceState, KeyedChildren> {
   const t = rel.target;
@@ -364,10 +391,7 @@ function childKeys(session: Session, rel: RelationshipProperty, parents: object[
     const st = stateOf(p)!;
     const k = { objects: [], keys: [], parent: p };
     out.set(st, k);
-    // The parent's key: loaded, or (an expired primary key) from its identity, else read.
-    const attr = st.mapper.keyOfColumn(local);
-    const pkIndex = st.mapper.primaryKeyProps.findIndex((pp) => pp.key === attr);
-    byKey.set(attr in st.dict ? st.dict[attr] : pkIndex >= 0 && st.key !== undefined ? st.identityValue(pkIndex) : (p as any)[attr], k);
+    byKey.set(parentKeyOf(st, local), k);
   }
   const found = selectChildKeys(session, t, pkCol, remote, [...byKey.keys()]);
   // Children the session holds go as objects; when it holds none of their class, none are looked up.

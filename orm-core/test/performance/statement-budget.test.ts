@@ -128,7 +128,7 @@ test("W6 / W6b selectinload: 1 + one SELECT per 500 parents; lazy loading: 1 + N
   ]);
 });
 
-test("W7 delete parents with cascade: children's keys and deletes 500 at a time, no child objects", () => {
+test("W7 delete parents with cascade: children deleted by their parents' keys, 500 parents per statement, nothing read", () => {
   const m = model();
   const seed = m.Session();
   for (let i = 1; i <= PARENTS; i++) seed.add(new m.Parent({ id: i, name: `p${i}`, children: Array.from({ length: CHILDREN_PER }, (_, j) => new m.Child({ name: `c${i}.${j}` })) }));
@@ -139,12 +139,11 @@ test("W7 delete parents with cascade: children's keys and deletes 500 at a time,
     for (const p of s.scalars(select(m.Parent)).all()) s.delete(p);
     s.commit();
   });
-  const childDeletes = Math.ceil((PARENTS * CHILDREN_PER) / 500), parentChunks = Math.ceil(PARENTS / 500);
-  const out = shapes(recorded);
-  assert.equal(out[0], "1 × SELECT parents.id, parents.name FROM parents");
-  assert.equal(recorded.filter((r) => /^SELECT children/.test(r.sql)).length, parentChunks, "children's keys, 500 parents per SELECT");
-  assert.equal(recorded.filter((r) => /^DELETE FROM children/.test(r.sql)).length, childDeletes);
-  assert.equal(recorded.filter((r) => /^DELETE FROM parents/.test(r.sql)).length, parentChunks);
-  assert.equal(recorded.filter((r) => !/^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/.test(r.sql)).length, 1 + parentChunks + childDeletes + parentChunks, out.join("\n"));
+  const chunks = Math.ceil(PARENTS / 500);
+  assert.deepEqual(shapes(recorded), [
+    "1 × SELECT parents.id, parents.name FROM parents",
+    `${chunks} × DELETE FROM children WHERE children.parent_id IN (…)`,
+    `${chunks} × DELETE FROM parents WHERE parents.id IN (…)`,
+  ]);
   assert.equal(s.scalar(select(func.count()).selectFrom(m.Child)), 0);
 });
