@@ -92,6 +92,12 @@ export class HierarchyMap {
     return this.other?.delete(key) ?? false;
   }
   get size(): number { return this.indexedCount + (this.other?.size ?? 0); }
+  /** Calls `fn` with the state of every object held (one pass: commit and close run this over every object). */
+  eachState(fn: (st: InstanceState) => void): void {
+    const indexed = this.indexed;
+    if (this.indexedCount) for (let i = 0; i < indexed.length; i++) { const obj = indexed[i]; if (obj !== undefined) fn(stateOf(obj)!); }
+    if (this.other) for (const obj of this.other.values()) fn(stateOf(obj)!);
+  }
   /** Appends every object to `out`. */
   collect(out: object[]): void {
     // Index loops: this runs once per commit or close, mostly before V8 optimizes it, and for-of
@@ -143,10 +149,10 @@ export class IdentityMap {
   values(): object[] { const out: object[] = []; const maps = this.maps(); for (let i = 0; i < maps.length; i++) maps[i]!.collect(out); return out; }
   get size(): number { let n = 0; const maps = this.maps(); for (let i = 0; i < maps.length; i++) n += maps[i]!.size; return n; }
 
-  /** Calls `fn` with the state of every object held (the map may change meanwhile). */
+  /** Calls `fn` with the state of every object held; `fn` must not add or remove objects. */
   eachState(fn: (st: InstanceState) => void): void {
-    const objs = this.values();
-    for (let i = 0; i < objs.length; i++) fn(stateOf(objs[i]!)!);
+    const maps = this.maps();
+    for (let i = 0; i < maps.length; i++) maps[i]!.eachState(fn);
   }
 
   /** A changed object is (again) in the map, so the flush finds it. */

@@ -128,6 +128,8 @@ export class InstanceState {
     for (const k in this.committed) if (!valuesEqual(this.dict[k], this.committed[k])) return true;
     return false;
   }
+  /** Nothing is expired any more (Set.clear() would allocate a new table even for an empty set). */
+  clearExpired(): void { this.expired = NOTHING_EXPIRED; }
   /** Marks a column to reload on next access. */
   markExpired(key: string): void {
     if (this.expired === NOTHING_EXPIRED) this.expired = new Set();
@@ -153,7 +155,7 @@ export class InstanceState {
     this.dict = new this.mapper.Dict();
     this.committed = NO_SNAPSHOT;
     this.allExpired = true;
-    this.expired.clear();
+    this.clearExpired();
     this.modified = false;
     this.relHistory = undefined;
   }

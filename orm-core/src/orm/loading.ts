@@ -333,7 +333,7 @@ export function instanceFromRow(session: Session, mapper: Mapper, row: readonly 
         }
       }
       st.allExpired = false;
-      st.expired.clear();
+      st.clearExpired();
       if (populateExisting) { st.modified = false; st.relHistory = undefined; }
       if (refreshed !== undefined) dispatchInstance(mapper, "refresh", existing, { session, populateExisting }, refreshed);
     }
@@ -871,7 +871,7 @@ export function loadExpiredAttributes(st: InstanceState, also: readonly string[]
   });
   if (exprs) populateColumnExpressions(st.obj, exprs, row, wanted.length, true);
   st.allExpired = false;
-  st.expired.clear();
+  st.clearExpired();
   if (listening.refresh) dispatchInstance(mapper, "refresh", st.obj, { session, populateExisting: false }, fullRefresh ? null : wanted.map((p) => p.key));
 }
 

@@ -23,7 +23,7 @@ export function makeTransient(obj: object): void {
   st.wasDeleted = false;
   if (st.allExpired || st.expired.size) {
     st.allExpired = false;
-    st.expired.clear();
+    st.clearExpired();
   }
   // No database values to compare with any more: everything held is new.
   st.committed = emptyDict();
