@@ -677,6 +677,7 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
     }
     return allChildren;
   }
+  if (parents.length === 1 && !rel.secondary && rel.pairs.length === 1 && !into) return loadOneCollection(session, rel, stateOf(parents[0]!)!);
   // One-to-many / many-to-many: one query per chunk of distinct parent keys; children are grouped
   // by their parent key (the value itself for a one-column key, else a string of the values).
   const keyCols: ColumnNode[] = rel.secondary ? rel.secondaryLocal.map(([, s]) => s.node as ColumnNode) : rel.pairs.map(([, remote]) => remote.node as ColumnNode);
@@ -725,6 +726,28 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
     else setLoaded(stateOf(parents[i]!)!, rel, list ?? []);
   }
   return allChildren;
+}
+
+/**
+ * One parent's one-to-many collection by a one-column key (a lazy load): selectinLoad's query for
+ * one key, without its grouping. A child counts if its key (in memory) is the parent's, as there.
+ */
+function loadOneCollection(session: Session, rel: RelationshipProperty, st: InstanceState): object[] {
+  const [local, remote] = rel.pairs[0]!;
+  const key = columnValue(st, st.mapper.keyOfColumn(local));
+  const children: object[] = [];
+  if (key !== null && key !== undefined) {
+    const col = remote.node as ColumnNode;
+    const remoteKey = rel.target.keyOfColumn(remote);
+    const q = cachedQuery(rel, "1", () => entitySelect(rel.target, [inPlaceholders([col], 1)], rel.orderBy));
+    const rows = session.connection().execute({ sql: q.sql, parameters: paramsFor(q, [bindFor(col, key)]) }).rows;
+    for (let r = 0; r < rows.length; r++) {
+      const child = hydrateSlot(session, q.slot, rows[r]!, false);
+      if (child && columnValue(stateOf(child)!, remoteKey) === key) children.push(child);
+    }
+  }
+  setLoaded(st, rel, children);
+  return children;
 }
 
 /** A column attribute's current value: the loaded one, else read through the attribute (it loads). */

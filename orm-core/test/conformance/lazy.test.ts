@@ -7,7 +7,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import {
   declarativeBase, mapped, Column, Integer, String, ForeignKey, relationship, Table, createEngine, sessionmaker,
-  select, insert, raiseload, noload, lazyload, inspect, InvalidRequestError, DetachedInstanceError,
+  select, insert, selectinload, raiseload, noload, lazyload, inspect, InvalidRequestError, DetachedInstanceError,
 } from "../../src/index";
 import { expectStatementCount, recordStatements } from "../support/sql";
 
@@ -378,4 +378,26 @@ test("lazy='raise_on_sql' answers from the identity map and raises only when SQL
     assert.deepEqual(team.leads.map((m) => m.id), [1, 2]);
     assert.equal(member.team, team, "the team is in the identity map now: no SQL, so no raise");
   }).length, 0);
+});
+
+test("a lazy load of a collection counts the children whose key, in memory, is the parent's (as selectinload does)", async () => {
+  const { blog } = await import("../orm/blog-model");
+  const m = blog();
+  const s = m.Session();
+  s.add(new m.User({ name: "ann", posts: [new m.Post({ title: "a1" }), new m.Post({ title: "a2" })] }));
+  s.add(new m.User({ name: "bob" }));
+  s.commit();
+  const [ann, bob] = s.scalars(select(m.User).orderBy(m.User.id)).all() as [any, any];
+  const a2 = s.scalars(select(m.Post).where(m.Post.title.eq("a2"))).one();
+  s.noAutoflush(() => {
+    a2.user_id = bob.id; // not flushed: the row still says ann
+    assert.deepEqual(ann.posts.map((p: any) => p.title), ["a1"], "lazy load (one parent)");
+  });
+  s.rollback();
+  s.noAutoflush(() => {
+    const posts = s.scalars(select(m.Post).where(m.Post.title.eq("a2"))).one();
+    posts.user_id = bob.id;
+    const users = s.scalars(select(m.User).orderBy(m.User.id).options(selectinload(m.User.posts))).all() as any[];
+    assert.deepEqual(users[0].posts.map((p: any) => p.title), ["a1"], "selectinload (many parents) agrees");
+  });
 });
