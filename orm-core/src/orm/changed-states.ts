@@ -23,9 +23,18 @@ export class ChangedStates implements Iterable<InstanceState> {
     this.list[slot - 1] = undefined;
     st.changedSlot = 0;
   }
+  // Index loops below: each runs once per flush over every changed object, mostly before V8
+  // optimizes it, where for-of and generators cost an iterator step per object.
   clear(): void {
-    for (const st of this.list) if (st) st.changedSlot = 0;
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) { const st = list[i]; if (st) st.changedSlot = 0; }
     this.list = [];
+  }
+  /** Whether a state in it passes `test`. */
+  some(test: (st: InstanceState) => boolean): boolean {
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) { const st = list[i]; if (st && test(st)) return true; }
+    return false;
   }
   /** The states in it now; ones added while iterating are visited too (as a Set's are). */
   *[Symbol.iterator](): Iterator<InstanceState> {
@@ -34,8 +43,9 @@ export class ChangedStates implements Iterable<InstanceState> {
   }
   /** The states in it now (those `keep` accepts), as a new array. */
   toArray(keep: (st: InstanceState) => boolean): InstanceState[] {
+    const list = this.list;
     const out: InstanceState[] = [];
-    for (const st of this.list) if (st !== undefined && keep(st)) out.push(st);
+    for (let i = 0; i < list.length; i++) { const st = list[i]; if (st !== undefined && keep(st)) out.push(st); }
     return out;
   }
   private compact(): void {
@@ -44,4 +54,9 @@ export class ChangedStates implements Iterable<InstanceState> {
     this.list = live;
     live.forEach((st, i) => (st.changedSlot = i + 1));
   }
+}
+
+/** Whether a state has anything to flush: changed columns, or relationship history. */
+export function hasChanges(st: InstanceState): boolean {
+  return st.modified || !!st.relHistory?.size;
 }

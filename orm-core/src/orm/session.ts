@@ -3,7 +3,7 @@
  * transactions (autobegin, commit with expire-on-commit, rollback), and the
  * PendingRollbackError state after a failed flush.
  */
-import { ChangedStates } from "./changed-states";
+import { ChangedStates, hasChanges } from "./changed-states";
 import { ormKind } from "../util/kind";
 import { ArgumentError, InvalidRequestError, PendingRollbackError } from "../errors/errors";
 import { describe } from "../sql/coerce";
@@ -341,8 +341,7 @@ export class Session {
     try { return fn(); } finally { this.noAutoflushDepth--; }
   }
   private hasDirty(): boolean {
-    for (const st of this.changed) if (st.modified || st.relHistory?.size) return true;
-    return false;
+    return this.changed.some(hasChanges);
   }
 
   /** Detaches an object from the session (cascading along "expunge" relationships). */

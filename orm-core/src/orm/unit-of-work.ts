@@ -16,6 +16,7 @@ import { dispatchSession, hasMapperListeners, listening } from "../events/regist
 import { executeSelect, selectinLoad, selectChildKeys } from "./loading";
 import { isWriteOnly, writeOnlyMembers } from "./writeonly";
 import { Persister, UndoLog } from "./persistence";
+import { hasChanges } from "./changed-states";
 import type { Session } from "./session";
 
 /** Where a row's foreign key comes from at flush: a parent object (its key), or null. */
@@ -294,8 +295,7 @@ export function flush(session: Session): void {
 }
 
 function anyDirty(session: Session): boolean {
-  for (const st of session.changed) if (st.modified || st.relHistory?.size) return true;
-  return false;
+  return session.changed.some(hasChanges);
 }
 /** Persistent objects with changes (the session records them as they change). */
 function identityStates(session: Session): InstanceState[] {
