@@ -324,20 +324,24 @@ interface InsertPlan {
   /** INSERT statements by shape (which props are written). */
   readonly sql: Map<number | string, string>;
 }
-const insertPlans = new WeakMap<Mapper, Map<TableObject, InsertPlan>>();
-function insertPlan(mapper: Mapper, table: TableObject): InsertPlan {
-  let byTable = insertPlans.get(mapper);
-  if (!byTable) insertPlans.set(mapper, (byTable = new Map()));
+/** A plan per mapper and table, worked out on first use. */
+function planFor<P>(cache: WeakMap<Mapper, Map<TableObject, P>>, mapper: Mapper, table: TableObject, build: () => P): P {
+  let byTable = cache.get(mapper);
+  if (!byTable) cache.set(mapper, (byTable = new Map()));
   let plan = byTable.get(table);
-  if (plan) return plan;
+  if (plan === undefined) byTable.set(table, (plan = build()));
+  return plan;
+}
+
+const insertPlans = new WeakMap<Mapper, Map<TableObject, InsertPlan>>();
+function insertPlan(mapper: Mapper, table: TableObject): InsertPlan { return planFor(insertPlans, mapper, table, () => buildInsertPlan(mapper, table)); }
+function buildInsertPlan(mapper: Mapper, table: TableObject): InsertPlan {
   const multi = mapper.tables.length > 1;
   const link = multi && table !== mapper.tables[0] ? inheritLink(mapper, table) ?? [] : [];
   const props = mapper.columnProps.filter((p) => (!multi || p.column.table === table) && !link.some(([child]) => child === p.column));
   const single = mapper.primaryKeyProps.length === 1;
   const autoPk = props.findIndex(({ column: c }) => single && c.primaryKey && c.type.typeName.endsWith("Integer") && c.spec.options.autoincrement !== false);
-  plan = { link, props, autoPk, serverDefaults: props.some((p) => p.column.serverDefault !== undefined), sql: new Map() };
-  byTable.set(table, plan);
-  return plan;
+  return { link, props, autoPk, serverDefaults: props.some((p) => p.column.serverDefault !== undefined), sql: new Map() };
 }
 function insertSql(table: TableObject, plan: InsertPlan, mask: number, wide: string): string {
   const written = new Set(wide.split(",").filter(Boolean).map(Number));
@@ -368,25 +372,20 @@ interface UpdatePlan {
   readonly sql: Map<number | string, string>;
 }
 const updatePlans = new WeakMap<Mapper, Map<TableObject, UpdatePlan>>();
-function updatePlan(mapper: Mapper, table: TableObject): UpdatePlan {
-  let byTable = updatePlans.get(mapper);
-  if (!byTable) updatePlans.set(mapper, (byTable = new Map()));
-  let plan = byTable.get(table);
-  if (plan) return plan;
+function updatePlan(mapper: Mapper, table: TableObject): UpdatePlan { return planFor(updatePlans, mapper, table, () => buildUpdatePlan(mapper, table)); }
+function buildUpdatePlan(mapper: Mapper, table: TableObject): UpdatePlan {
   const multi = mapper.tables.length > 1;
   const props = mapper.columnProps.filter((p) => !multi || p.column.table === table);
   const pk = table.primaryKey.map((column) => {
     const key = mapper.keyOfColumn(column);
     return { column, key, index: mapper.primaryKeyProps.findIndex((p) => p.key === key) };
   });
-  plan = {
+  return {
     props, pk, sql: new Map(),
     otherTables: mapper.columnProps.filter((p) => !props.includes(p)),
     onupdate: props.filter((p) => p.column.onupdate !== undefined),
     version: !multi || table === mapper.tables[0] ? mapper.versionProp : undefined,
   };
-  byTable.set(table, plan);
-  return plan;
 }
 /** SET the changed columns, then the onupdate ones that did not change, then the version counter; WHERE key (and version). */
 function updateSql(table: TableObject, plan: UpdatePlan, mask: number, wide: string): string {
