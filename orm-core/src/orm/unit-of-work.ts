@@ -88,14 +88,15 @@ export function flush(session: Session): void {
             }
           }
         } else if (rel.cascade.delete) {
+          // Children added in memory while the collection was unloaded go with it (new ones are
+          // expunged): the rows read below don't have them yet.
+          const added = st.relHistory?.get(rel.key)?.added;
+          if (added) for (const child of added) markDelete(stateOf(child)!);
           const keyed = rel.key in st.dict ? undefined : keysOnly.get(rel)?.get(st);
           if (keyed) {
             // Children known by key only: those in the session are deleted as objects, the others by key.
             for (const child of keyed.objects) markDelete(stateOf(child)!);
             if (keyed.keys.length) addKeyDeletes(rel.target, keyed.keys);
-            // Children added in memory to the unloaded collection go with it (new ones are expunged).
-            const added = st.relHistory?.get(rel.key)?.added;
-            if (added) for (const child of added) markDelete(stateOf(child)!);
             continue;
           }
           // passiveDeletes: children not loaded are left to the database (ON DELETE CASCADE); loaded ones go too.

@@ -391,6 +391,35 @@ test("a new child added to a deleted parent's unloaded collection goes with it: 
   }
 });
 
+test("a new child added to a deleted parent's unloaded collection goes with it when the children load as objects too", () => {
+  const Base = declarativeBase();
+  @mapped class Box extends Base.model("boxes", {
+    id: Column(Integer, { primaryKey: true }),
+    kids: relationship<Kid[]>("Kid", { cascade: "all, delete-orphan", backPopulates: "box" }),
+  }) {}
+  @mapped class Kid extends Base.model("kids", {
+    id: Column(Integer, { primaryKey: true }), box_id: Column(Integer, ForeignKey("boxes.id"), { nullable: false }),
+    box: relationship<Box>("Box", { backPopulates: "kids" }),
+    toys: relationship<Toy[]>("Toy", { cascade: "all, delete-orphan" }), // a collection of its own: kids load as objects
+  }) {}
+  @mapped class Toy extends Base.model("toys", { id: Column(Integer, { primaryKey: true }), kid_id: Column(Integer, ForeignKey("kids.id")) }) {}
+  const engine = createEngine("sqlite:///:memory:");
+  Base.metadata.createAll(engine);
+  const Session = sessionmaker({ bind: engine });
+  const seed = Session();
+  seed.add(new Box({ id: 1, kids: [new Kid({ id: 1, toys: [new Toy({ id: 1 })] })] }));
+  seed.commit();
+  const s = Session();
+  const box = s.get(Box, 1)!;
+  const late = new Kid({ id: 2 });
+  late.box = box; // box.kids is not loaded
+  s.add(late);
+  s.delete(box);
+  s.commit();
+  assert.equal(inspect(late).transient, true, "expunged, not inserted");
+  assert.deepEqual(rows(engine, "SELECT (SELECT count(*) FROM boxes), (SELECT count(*) FROM kids), (SELECT count(*) FROM toys)"), [[0, 0, 0]]);
+});
+
 test("cascade delete by key when the session holds children: their keys are read; held ones are deleted as objects, one given another parent meanwhile stays", () => {
   const m = families();
   const s = m.Session();
