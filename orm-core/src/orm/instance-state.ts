@@ -48,6 +48,16 @@ const FLAG_BITS = 4, FLAG_MASK = (1 << FLAG_BITS) - 1;
 /** Slots fit the bits above the flags of a 32-bit integer. */
 export const MAX_CHANGED_SLOT = 2 ** (31 - FLAG_BITS) - 1;
 
+/** The rarely used parts of an instance state, apart so that every state stays small. */
+interface StateExtras {
+  /** Primary key values behind `key` when the key is not the value itself (composite keys, dates). */
+  identityValues?: unknown[] | undefined;
+  /** Relationship changes since the last flush, by attribute key. */
+  relHistory?: Map<string, RelHistory> | undefined;
+  /** Eager/lazy loader options attached by the query that loaded it (path-aware loading). */
+  loadOptions?: unknown;
+}
+
 export class InstanceState {
   /** Current values by attribute key (columns and loaded relationships). */
   dict: Record<string, unknown>;
@@ -60,13 +70,9 @@ export class InstanceState {
   expired: Set<string> = NOTHING_EXPIRED;
   /** Identity key once persistent (within its class hierarchy: identity-map.ts). */
   key: IdentityKey | undefined;
-  /** Primary key values behind `key` when the key is not the value itself (composite keys, dates). */
-  private identityValues: unknown[] | undefined;
   session: Session | undefined;
-  /** Relationship changes since the last flush, by attribute key. */
-  relHistory: Map<string, RelHistory> | undefined;
-  /** Eager/lazy loader options attached by the query that loaded it (path-aware loading). */
-  loadOptions: unknown;
+  /** What few objects need (see StateExtras), made on first use. */
+  private extras: StateExtras | undefined;
   /**
    * allExpired, deleted, wasDeleted, modified (and changedSlot) in one field: every loaded object has a
    * state that outlives many scavenges, so each field it saves counts.
@@ -91,6 +97,24 @@ export class InstanceState {
   /** Position + 1 in its session's list of changed states, 0 when not in it (changed-states.ts). */
   get changedSlot(): number { return this.flags >>> FLAG_BITS; }
   set changedSlot(slot: number) { this.flags = (this.flags & FLAG_MASK) | (slot << FLAG_BITS); }
+
+  /** Relationship changes since the last flush, by attribute key. */
+  get relHistory(): Map<string, RelHistory> | undefined { return this.extras?.relHistory; }
+  set relHistory(h: Map<string, RelHistory> | undefined) {
+    if (h !== undefined) (this.extras ??= {}).relHistory = h;
+    else if (this.extras) this.extras.relHistory = undefined;
+  }
+  /** Eager/lazy loader options attached by the query that loaded it (path-aware loading). */
+  get loadOptions(): unknown { return this.extras?.loadOptions; }
+  set loadOptions(o: unknown) {
+    if (o !== undefined) (this.extras ??= {}).loadOptions = o;
+    else if (this.extras) this.extras.loadOptions = undefined;
+  }
+  private get identityValues(): unknown[] | undefined { return this.extras?.identityValues; }
+  private set identityValues(v: unknown[] | undefined) {
+    if (v !== undefined) (this.extras ??= {}).identityValues = v;
+    else if (this.extras) this.extras.identityValues = undefined;
+  }
 
   /** Primary key values behind `key` (they survive expiry); undefined until persistent. */
   get identity(): unknown[] | undefined {
