@@ -13,6 +13,7 @@
  */
 import { stateOf, type InstanceState } from "./instance-state";
 import type { Mapper } from "./mapper";
+import { hasChanges } from "./changed-states";
 
 /**
  * A row's identity within its class hierarchy: the value of a one-column primary key when it is
@@ -33,11 +34,11 @@ export function identityKeyOf(pk: readonly unknown[]): IdentityKey | undefined {
   for (let i = 0; i < pk.length; i++) {
     const v = pk[i];
     if (v === null || v === undefined) return undefined;
-    out += (i ? "," : "") + (typeof v === "string" ? JSON.stringify(v) : keyPart(v));
+    out += (i ? "," : "") + keyPart(v);
   }
   return out;
 }
-/** A non-string key value as text that two equal values share (dates by instant, bytes by content). */
+/** A key value as text that two equal values share (strings quoted, dates by instant, bytes by content). */
 function keyPart(v: unknown): string {
   if (v instanceof Date) return `D${v.getTime()}`;
   if (v instanceof Uint8Array) return `B${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("hex")}`;
@@ -92,19 +93,13 @@ export class HierarchyMap {
     return this.other?.delete(key) ?? false;
   }
   get size(): number { return this.indexedCount + (this.other?.size ?? 0); }
-  /** Calls `fn` with the state of every object held (one pass: commit and close run this over every object). */
-  eachState(fn: (st: InstanceState) => void): void {
+  /** Calls `fn` with every object held; `fn` must not add or remove objects. */
+  forEach(fn: (obj: object) => void): void {
+    // An index loop: commit and close run this once over every object, mostly before V8 optimizes
+    // it, and for-of in unoptimized code costs an iterator step per object.
     const indexed = this.indexed;
-    if (this.indexedCount) for (let i = 0; i < indexed.length; i++) { const obj = indexed[i]; if (obj !== undefined) fn(stateOf(obj)!); }
-    if (this.other) for (const obj of this.other.values()) fn(stateOf(obj)!);
-  }
-  /** Appends every object to `out`. */
-  collect(out: object[]): void {
-    // Index loops: this runs once per commit or close, mostly before V8 optimizes it, and for-of
-    // in unoptimized code costs an iterator step per object.
-    const indexed = this.indexed;
-    if (this.indexedCount) for (let i = 0; i < indexed.length; i++) { const obj = indexed[i]; if (obj !== undefined) out.push(obj); }
-    if (this.other) for (const obj of this.other.values()) out.push(obj);
+    if (this.indexedCount) for (let i = 0; i < indexed.length; i++) { const obj = indexed[i]; if (obj !== undefined) fn(obj); }
+    if (this.other) for (const obj of this.other.values()) fn(obj);
   }
 }
 
@@ -146,14 +141,16 @@ export class IdentityMap {
 
   clear(): void { this.byRoot = undefined; this.lastRoot = this.lastMap = undefined; }
   /** Every object held, as a new array (so the map may change while it is walked). */
-  values(): object[] { const out: object[] = []; const maps = this.maps(); for (let i = 0; i < maps.length; i++) maps[i]!.collect(out); return out; }
+  values(): object[] { const out: object[] = []; this.forEach((obj) => out.push(obj)); return out; }
   get size(): number { let n = 0; const maps = this.maps(); for (let i = 0; i < maps.length; i++) n += maps[i]!.size; return n; }
 
-  /** Calls `fn` with the state of every object held; `fn` must not add or remove objects. */
-  eachState(fn: (st: InstanceState) => void): void {
+  /** Calls `fn` with every object held; `fn` must not add or remove objects. */
+  forEach(fn: (obj: object) => void): void {
     const maps = this.maps();
-    for (let i = 0; i < maps.length; i++) maps[i]!.eachState(fn);
+    for (let i = 0; i < maps.length; i++) maps[i]!.forEach(fn);
   }
+  /** Calls `fn` with the state of every object held; `fn` must not add or remove objects. */
+  eachState(fn: (st: InstanceState) => void): void { this.forEach((obj) => fn(stateOf(obj)!)); }
 
   /** A changed object is (again) in the map, so the flush finds it. */
   keep(obj: object): void {
@@ -165,7 +162,7 @@ export class IdentityMap {
     for (const obj of objs) {
       const st = stateOf(obj);
       if (!st || !this.holds(st)) continue;
-      if (st.modified || st.deleted || st.relHistory?.size) continue;
+      if (st.deleted || hasChanges(st)) continue;
       this.delete(st.mapper, st.key!);
     }
   }

@@ -100,20 +100,16 @@ export class InstanceState {
 
   /** Relationship changes since the last flush, by attribute key. */
   get relHistory(): Map<string, RelHistory> | undefined { return this.extras?.relHistory; }
-  set relHistory(h: Map<string, RelHistory> | undefined) {
-    if (h !== undefined) (this.extras ??= {}).relHistory = h;
-    else if (this.extras) this.extras.relHistory = undefined;
-  }
+  set relHistory(h: Map<string, RelHistory> | undefined) { this.setExtra("relHistory", h); }
   /** Eager/lazy loader options attached by the query that loaded it (path-aware loading). */
   get loadOptions(): unknown { return this.extras?.loadOptions; }
-  set loadOptions(o: unknown) {
-    if (o !== undefined) (this.extras ??= {}).loadOptions = o;
-    else if (this.extras) this.extras.loadOptions = undefined;
-  }
+  set loadOptions(o: unknown) { this.setExtra("loadOptions", o); }
   private get identityValues(): unknown[] | undefined { return this.extras?.identityValues; }
-  private set identityValues(v: unknown[] | undefined) {
-    if (v !== undefined) (this.extras ??= {}).identityValues = v;
-    else if (this.extras) this.extras.identityValues = undefined;
+  private set identityValues(v: unknown[] | undefined) { this.setExtra("identityValues", v); }
+  /** Sets one of the extras, making the record only for a value. */
+  private setExtra<K extends keyof StateExtras>(key: K, value: StateExtras[K]): void {
+    if (value !== undefined) (this.extras ??= {})[key] = value;
+    else if (this.extras) this.extras[key] = undefined;
   }
 
   /** Primary key values behind `key` (they survive expiry); undefined until persistent. */

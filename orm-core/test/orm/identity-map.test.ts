@@ -79,7 +79,7 @@ test("a hierarchy's map: whole-number keys (indexed) and others (hashed) found, 
   assert.equal(m.get(-0), objs[0], "-0 is 0, as in a Map");
   assert.notEqual(m.get(1), m.get("1"));
   const listed: object[] = [];
-  m.collect(listed);
+  m.forEach((obj) => listed.push(obj));
   assert.deepEqual(new Set(listed), new Set(objs));
   m.set(7, objs[0]!); // replacing keeps the count
   assert.equal(m.size, keys.length);
