@@ -139,9 +139,7 @@ export class Persister {
       params[n++] = unset && v === null ? null : bindValue(col, v);
       if (i < 30) mask |= 1 << i; else wide += `${i},`;
     }
-    const shape = wide ? `${mask}:${wide}` : mask;
-    let sql = plan.sql.get(shape);
-    if (sql === undefined) plan.sql.set(shape, (sql = insertSql(table, plan, mask, wide)));
+    const sql = statementFor(plan, mask, wide, insertSql);
     const res = this.conn.execute({ sql, parameters: params.slice(0, n) });
     if (autoPk) this.setValue(st, mapper.keyOfColumn(autoPk), res.lastrowid);
     if (plan.serverDefaults) for (const prop of plan.props) if (prop.column.serverDefault !== undefined && st.dict[prop.key] === undefined) st.markExpired(prop.key);
@@ -205,9 +203,7 @@ export class Persister {
       params[n++] = bindValue(column, key in st.committed ? st.committed[key] : st.identityValue(index) ?? this.valueOf(st, column));
     }
     if (version) params[n++] = bindValue(version.column, oldVersion);
-    const shape = wide ? `${mask}:${wide}` : mask;
-    let sql = plan.sql.get(shape);
-    if (sql === undefined) plan.sql.set(shape, (sql = updateSql(table, plan, mask, wide)));
+    const sql = statementFor(plan, mask, wide, updateSql);
     const res = this.conn.execute({ sql, parameters: params.slice(0, n) });
     if (res.rowcount !== 1) throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update 1 row(s); ${res.rowcount} were matched. ${version ? `The row was changed (its ${version.key} is no longer ${String(oldVersion)}) or deleted by someone else: refresh the object and apply the change again.` : "The row was deleted or its key changed elsewhere."}`);
     if (last) {
@@ -321,6 +317,7 @@ interface InsertPlan {
   /** Index in props of the autoincrement integer key the database fills when unset (-1: none). */
   readonly autoPk: number;
   readonly serverDefaults: boolean;
+  readonly table: TableObject;
   /** INSERT statements by shape (which props are written). */
   readonly sql: Map<number | string, string>;
 }
@@ -341,11 +338,26 @@ function buildInsertPlan(mapper: Mapper, table: TableObject): InsertPlan {
   const props = mapper.columnProps.filter((p) => (!multi || p.column.table === table) && !link.some(([child]) => child === p.column));
   const single = mapper.primaryKeyProps.length === 1;
   const autoPk = props.findIndex(({ column: c }) => single && c.primaryKey && c.type.typeName.endsWith("Integer") && c.spec.options.autoincrement !== false);
-  return { link, props, autoPk, serverDefaults: props.some((p) => p.column.serverDefault !== undefined), sql: new Map() };
+  return { link, props, autoPk, serverDefaults: props.some((p) => p.column.serverDefault !== undefined), table, sql: new Map() };
 }
-function insertSql(table: TableObject, plan: InsertPlan, mask: number, wide: string): string {
-  const written = new Set(wide.split(",").filter(Boolean).map(Number));
-  const cols = [...plan.link.map(([child]) => child), ...plan.props.filter((_, i) => (i < 30 ? (mask & (1 << i)) !== 0 : written.has(i))).map((p) => p.column)];
+/**
+ * A statement by shape: which of a plan's props a row writes (bit i of `mask` for props[i], props
+ * past 30 listed in `wide`), built on first use.
+ */
+function statementFor<P extends { readonly sql: Map<number | string, string> }>(plan: P, mask: number, wide: string, build: (plan: P, mask: number, wide: string) => string): string {
+  const shape = wide ? `${mask}:${wide}` : mask;
+  let sql = plan.sql.get(shape);
+  if (sql === undefined) plan.sql.set(shape, (sql = build(plan, mask, wide)));
+  return sql;
+}
+/** The props a shape writes. */
+function propsOfShape(props: readonly ColumnProp[], mask: number, wide: string): ColumnProp[] {
+  const listed = new Set(wide.split(",").filter(Boolean).map(Number));
+  return props.filter((_, i) => (i < 30 ? (mask & (1 << i)) !== 0 : listed.has(i)));
+}
+function insertSql(plan: InsertPlan, mask: number, wide: string): string {
+  const table = plan.table;
+  const cols = [...plan.link.map(([child]) => child), ...propsOfShape(plan.props, mask, wide).map((p) => p.column)];
   return cols.length
     ? `INSERT INTO ${quoteIdentifier(table.name)} (${cols.map((c) => quoteIdentifier(c.name)).join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`
     : `INSERT INTO ${quoteIdentifier(table.name)} DEFAULT VALUES`;
@@ -368,6 +380,7 @@ interface UpdatePlan {
   readonly version: ColumnProp | undefined;
   /** The table's key columns, their attribute keys and places in the primary key. */
   readonly pk: readonly { column: TableColumn; key: string; index: number }[];
+  readonly table: TableObject;
   /** UPDATE statements by shape (which props changed). */
   readonly sql: Map<number | string, string>;
 }
@@ -381,16 +394,16 @@ function buildUpdatePlan(mapper: Mapper, table: TableObject): UpdatePlan {
     return { column, key, index: mapper.primaryKeyProps.findIndex((p) => p.key === key) };
   });
   return {
-    props, pk, sql: new Map(),
+    props, pk, table, sql: new Map(),
     otherTables: mapper.columnProps.filter((p) => !props.includes(p)),
     onupdate: props.filter((p) => p.column.onupdate !== undefined),
     version: !multi || table === mapper.tables[0] ? mapper.versionProp : undefined,
   };
 }
 /** SET the changed columns, then the onupdate ones that did not change, then the version counter; WHERE key (and version). */
-function updateSql(table: TableObject, plan: UpdatePlan, mask: number, wide: string): string {
-  const written = new Set(wide.split(",").filter(Boolean).map(Number));
-  const changed = plan.props.filter((_, i) => (i < 30 ? (mask & (1 << i)) !== 0 : written.has(i)));
+function updateSql(plan: UpdatePlan, mask: number, wide: string): string {
+  const table = plan.table;
+  const changed = propsOfShape(plan.props, mask, wide);
   const cols = [...changed, ...plan.onupdate.filter((p) => !changed.includes(p))].map((p) => p.column);
   const version = plan.version;
   if (version && !cols.includes(version.column)) cols.push(version.column);
