@@ -314,7 +314,7 @@ function relOf(st: InstanceState, key: string): RelationshipProperty {
 }
 
 export function describeState(st: InstanceState): string {
-  const pk = st.mapper.primaryKeyProps.map((p) => st.dict[p.key] ?? st.identity?.[st.mapper.primaryKeyProps.indexOf(p)]);
+  const pk = st.mapper.primaryKeyProps.map((p, i) => st.dict[p.key] ?? st.identityValue(i));
   return `<${st.mapper.name} at ${pk.length ? pk.join(",") : "?"}>`;
 }
 

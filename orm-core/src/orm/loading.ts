@@ -750,7 +750,10 @@ function loadOneCollection(session: Session, rel: RelationshipProperty, st: Inst
   return children;
 }
 
-/** A column attribute's current value: the loaded one, else read through the attribute (it loads). */
+/**
+ * A column attribute's current value: the loaded one, else read through the attribute — an expired
+ * object refreshes its row first, as SQLAlchemy's loaders do (the flush's parentKeyOf doesn't).
+ */
 function columnValue(st: InstanceState, key: string): unknown {
   return key in st.dict ? st.dict[key] : (st.obj as any)[key];
 }

@@ -525,7 +525,7 @@ export class Session {
     if (done) return done;
     const mapper = src.mapper;
     mapper.registry.configure();
-    const pk = mapper.primaryKeyProps.map((p) => src.dict[p.key] ?? src.identity?.[mapper.primaryKeyProps.indexOf(p)] ?? null);
+    const pk = mapper.primaryKeyProps.map((p, i) => src.dict[p.key] ?? src.identityValue(i) ?? null);
     const key = mapper.identityKey(pk);
     if (!load) {
       // Without a SELECT the session must be told the row exists and holds these values.

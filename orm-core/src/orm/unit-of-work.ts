@@ -373,7 +373,10 @@ function preloadForDelete(session: Session, states: InstanceState[], writeOnlyLo
   }
 }
 
-/** A parent's value of the column its children refer to: loaded, or (an expired primary key) from its identity, else read. */
+/**
+ * A parent's value of the column its children refer to: loaded, or an expired primary key from its
+ * identity (a flush deleting it needs no SELECT of its row), else read.
+ */
 function parentKeyOf(st: InstanceState, local: TableColumn): unknown {
   const attr = st.mapper.keyOfColumn(local);
   if (attr in st.dict) return st.dict[attr];
