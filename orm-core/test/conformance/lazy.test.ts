@@ -10,6 +10,7 @@ import {
   select, insert, selectinload, raiseload, noload, lazyload, inspect, InvalidRequestError, DetachedInstanceError,
 } from "../../src/index";
 import { expectStatementCount, recordStatements } from "../support/sql";
+import { blog } from "../orm/blog-model";
 
 function lazyModel() {
   const Base = declarativeBase();
@@ -380,8 +381,7 @@ test("lazy='raise_on_sql' answers from the identity map and raises only when SQL
   }).length, 0);
 });
 
-test("a lazy load of a collection counts the children whose key, in memory, is the parent's (as selectinload does)", async () => {
-  const { blog } = await import("../orm/blog-model");
+test("a lazy load of a collection counts the children whose key, in memory, is the parent's (as selectinload does)", () => {
   const m = blog();
   const s = m.Session();
   s.add(new m.User({ name: "ann", posts: [new m.Post({ title: "a1" }), new m.Post({ title: "a2" })] }));

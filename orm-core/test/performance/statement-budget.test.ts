@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { declarativeBase, mapped, Column, Integer, String, ForeignKey, relationship, createEngine, sessionmaker, select, selectinload, func } from "../../src/index";
-import { recordStatements, type Recorded } from "../support/sql";
+import { recordStatements, withoutTransactionControl, type Recorded } from "../support/sql";
 
 const USERS = 1200, POSTS_PER = 3, PARENTS = 1100, CHILDREN_PER = 2;
 
@@ -46,8 +46,7 @@ function seedUsers(m: M, posts = false): void {
 /** The statements other than transaction control, as "shape × count" in order of first use. */
 function shapes(recorded: Recorded[]): string[] {
   const counts = new Map<string, number>();
-  for (const r of recorded) {
-    if (/^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/.test(r.sql)) continue;
+  for (const r of withoutTransactionControl(recorded)) {
     const shape = r.sql.replace(/\(\?(, \?)*\)/g, "(…)");
     counts.set(shape, (counts.get(shape) ?? 0) + 1);
   }

@@ -21,9 +21,13 @@ export function recordStatements(engine: Engine, fn: () => void): Recorded[] {
   return out;
 }
 
+/** The statements other than transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE). */
+export function withoutTransactionControl(recorded: Recorded[]): Recorded[] {
+  return recorded.filter((r) => !/^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/.test(r.sql));
+}
+
 export function expectStatementCount(engine: Engine, n: number, fn: () => void): Recorded[] {
-  const recorded = recordStatements(engine, fn);
-  const relevant = recorded.filter((r) => !/^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/.test(r.sql));
+  const relevant = withoutTransactionControl(recordStatements(engine, fn));
   assert.equal(relevant.length, n, `expected ${n} statements, got ${relevant.length}:\n${relevant.map((r) => r.sql).join("\n")}`);
   return relevant;
 }
