@@ -331,11 +331,21 @@ export function initInstance(obj: object, mapper: Mapper, init: Record<string, u
   }
   if (init === undefined || init === null) return;
   if (typeof init !== "object") throw new TypeError(`new ${mapper.name}() takes an object of attribute values, e.g. new ${mapper.name}({ ... }).`);
+  // Column values go straight into the dictionary when no validator or set listener needs the
+  // setter: for a transient object that is all writeColumn would do.
+  const direct = listening.set === 0 && mapper.validators.size === 0;
+  let wrote = false;
   for (const k in init) {
     const v = init[k];
+    if (direct && mapper.columnPropByKey.has(k)) {
+      st.dict[k] = v === undefined ? null : v;
+      wrote = true;
+      continue;
+    }
     if (!mapper.isAttribute(k) && !(k in obj)) {
       throw new TypeError(`${JSON.stringify(k)} is an invalid keyword argument for ${mapper.name}: its attributes are ${[...mapper.columnPropByKey.keys(), ...mapper.relationshipKeys].join(", ")}.`);
     }
     (obj as any)[k] = v;
   }
+  if (wrote) st.modified = true;
 }
