@@ -3,7 +3,7 @@
  * statement shape (table + column set), reused for every row of that shape.
  * Records every attribute it changes in the undo log. Called only by unit-of-work.ts.
  */
-import { StaleDataError } from "../errors/errors";
+import { IntegrityError, StaleDataError } from "../errors/errors";
 import type { Connection } from "../engine/engine";
 import { quoteIdentifier } from "../sql/compiler";
 import { checkBindable } from "../sql/coerce";
@@ -92,6 +92,100 @@ export class Persister {
    * tables: the flush calls this once per table, base first (its key fills the others' keys).
    */
   insert(st: InstanceState, table: TableObject = st.mapper.table): void {
+    const plan = insertPlan(st.mapper, table);
+    this.insertGathered(st, table, plan, this.gatherInsert(st, table, plan));
+  }
+  /** Executes the row gatherInsert() put in `this.row`. */
+  private insertGathered(st: InstanceState, table: TableObject, plan: InsertPlan, shape: RowShape): void {
+    const res = this.conn.execute({ sql: statementFor(plan, shape.mask, shape.wide, insertSql), parameters: this.row.slice(0, shape.n) });
+    if (shape.autoPk) this.setValue(st, st.mapper.keyOfColumn(shape.autoPk), res.lastrowid);
+    this.finishInsert(st, table, plan);
+  }
+
+  /**
+   * The INSERTs of rows of which none refers to another (the flush checks), all in `table`:
+   * consecutive rows of one mapper and statement shape go in multi-row statements (SQLAlchemy's
+   * "insertmanyvalues"). One statement per row costs SQLite about as much again as the rows do.
+   */
+  insertAll(states: readonly InstanceState[], table: TableObject): void {
+    const batch = new InsertBatch();
+    for (let i = 0; i < states.length; i++) {
+      const st = states[i]!;
+      if (st.mapper.tables.length > 1) {
+        this.runBatch(batch, table);
+        this.insert(st, table);
+        continue;
+      }
+      const plan = insertPlan(st.mapper, table);
+      const shape = this.gatherInsert(st, table, plan);
+      // DEFAULT VALUES has no multi-row form; generated keys need rowids handed out in order.
+      if (shape.n === 0 || (shape.autoPk && !this.keysInOrder(table, states.length))) {
+        this.runBatch(batch, table);
+        this.insertGathered(st, table, plan, shape);
+        continue;
+      }
+      if (batch.states.length && !batch.takes(plan, shape)) this.runBatch(batch, table);
+      batch.add(st, plan, shape, this.row);
+    }
+    this.runBatch(batch, table);
+  }
+
+  /** Executes a batch's rows and empties it. */
+  private runBatch(batch: InsertBatch, table: TableObject): void {
+    const states = batch.states;
+    const k = states.length;
+    if (k === 0) return;
+    const plan = batch.plan!, shape = batch.shape;
+    const single = statementFor(plan, shape.mask, shape.wide, insertSql);
+    const parameters = batch.params.slice(0, k * shape.n);
+    let res;
+    try {
+      res = this.conn.execute({ sql: k === 1 ? single : batchSql(plan, shape, k, single), parameters });
+    } catch (e) {
+      // A failed statement changed nothing: the rows again one by one name the one at fault.
+      if (k > 1 && e instanceof IntegrityError) for (let j = 0; j < k; j++) this.conn.execute({ sql: single, parameters: parameters.slice(j * shape.n, (j + 1) * shape.n) });
+      throw e;
+    }
+    if (shape.autoPk) {
+      // The rows took consecutive rowids, the last one's is lastrowid (see keysInOrder).
+      const key = states[0]!.mapper.keyOfColumn(shape.autoPk);
+      const first = res.lastrowid! - k + 1;
+      for (let j = 0; j < k; j++) this.setValue(states[j]!, key, first + j);
+    }
+    for (let j = 0; j < k; j++) this.finishInsert(states[j]!, table, plan);
+    batch.clear();
+  }
+
+  /** keysInOrder's answer per table, for this flush. */
+  private readonly ordered = new Map<TableObject, boolean>();
+  /**
+   * Whether the rows of one multi-row INSERT into `table` get consecutive keys in VALUES order, so that
+   * lastrowid tells each row's. SQLite inserts VALUES rows in order and gives each new row one more
+   * than the largest rowid yet (sqlite.org/autoinc.html), unless the largest possible is taken (then
+   * it picks at random), and a trigger may insert rows in between. Asked once per table per flush;
+   * with a trigger, or keys near 2^53 (past which JavaScript numbers aren't exact), rows go one by one.
+   */
+  private keysInOrder(table: TableObject, rows: number): boolean {
+    let ok = this.ordered.get(table);
+    if (ok === undefined) {
+      const name = quoteIdentifier(table.name);
+      const sql = `SELECT (SELECT max(rowid) FROM ${name}), EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? UNION ALL SELECT 1 FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = ?)`;
+      try {
+        const [max, triggered] = this.conn.execute({ sql, parameters: [table.name, table.name] }).rows[0]! as [number | null, number];
+        ok = !triggered && (max ?? 0) < Number.MAX_SAFE_INTEGER - rows;
+      } catch {
+        ok = false; // a WITHOUT ROWID table: no rowids to hand out; the INSERT itself says what is wrong
+      }
+      this.ordered.set(table, ok);
+    }
+    return ok;
+  }
+
+  /**
+   * Gathers one row's INSERT parameters into `this.row` (filling defaults, the version counter and the
+   * discriminator on the object) and says which statement shape they take.
+   */
+  private gatherInsert(st: InstanceState, table: TableObject, plan: InsertPlan): RowShape {
     const mapper = st.mapper;
     const multi = mapper.tables.length > 1;
     const first = !multi || table === mapper.tables[0];
@@ -100,7 +194,6 @@ export class Persister {
       const disc = mapper.polymorphicOnProp;
       if (disc && mapper.polymorphicIdentity !== undefined && st.dict[disc.key] == null) this.setValue(st, disc.key, mapper.polymorphicIdentity);
     }
-    const plan = insertPlan(mapper, table);
     const version = mapper.versionProp;
     if (first && version && (st.dict[version.key] === undefined || st.dict[version.key] === null)) this.setValue(st, version.key, 1);
     const params = this.row;
@@ -139,11 +232,18 @@ export class Persister {
       params[n++] = unset && v === null ? null : bindValue(col, v);
       if (i < 30) mask |= 1 << i; else wide += `${i},`;
     }
-    const sql = statementFor(plan, mask, wide, insertSql);
-    const res = this.conn.execute({ sql, parameters: params.slice(0, n) });
-    if (autoPk) this.setValue(st, mapper.keyOfColumn(autoPk), res.lastrowid);
+    const shape = this.shape;
+    shape.mask = mask; shape.wide = wide; shape.n = n; shape.autoPk = autoPk;
+    return shape;
+  }
+  /** The shape of the row gathered last (one object, reused: a batch copies what it keeps). */
+  private readonly shape: RowShape = { mask: 0, wide: "", n: 0, autoPk: undefined };
+
+  /** After a row is in `table`: server defaults to read back, events. */
+  private finishInsert(st: InstanceState, table: TableObject, plan: InsertPlan): void {
+    const mapper = st.mapper;
     if (plan.serverDefaults) for (const prop of plan.props) if (prop.column.serverDefault !== undefined && st.dict[prop.key] === undefined) st.markExpired(prop.key);
-    if (!multi || table === mapper.tables[mapper.tables.length - 1]) {
+    if (mapper.tables.length === 1 || table === mapper.tables[mapper.tables.length - 1]) {
       if (mapper.columnExpressions) expireColumnExpressions(st);
       dispatchMapper(mapper, "after_insert", this.conn, st.obj);
     }
@@ -320,7 +420,40 @@ interface InsertPlan {
   readonly table: TableObject;
   /** INSERT statements by shape (which props are written). */
   readonly sql: Map<number | string, string>;
+  /** Multi-row INSERT statements by shape and row count. */
+  readonly batchSql: Map<string, string>;
 }
+/** Which statement a row's INSERT takes: the props it writes (mask / wide), its parameter count, the key the database fills. */
+interface RowShape { mask: number; wide: string; n: number; autoPk: TableColumn | undefined }
+
+/** Most rows per multi-row INSERT; also at most 999 parameters, the smallest limit SQLite builds have had. */
+const BATCH_ROWS = 100, BATCH_PARAMS = 999;
+
+/** Rows of one plan and shape gathered for one multi-row INSERT. */
+class InsertBatch {
+  readonly states: InstanceState[] = [];
+  readonly params: unknown[] = [];
+  plan: InsertPlan | undefined;
+  readonly shape: RowShape = { mask: 0, wide: "", n: 0, autoPk: undefined };
+  /** Whether a row of `plan` and `shape` can join the rows gathered so far. */
+  takes(plan: InsertPlan, shape: RowShape): boolean {
+    const s = this.shape;
+    return plan === this.plan && shape.mask === s.mask && shape.wide === s.wide && shape.autoPk === s.autoPk
+      && this.states.length < Math.min(BATCH_ROWS, Math.floor(BATCH_PARAMS / s.n));
+  }
+  add(st: InstanceState, plan: InsertPlan, shape: RowShape, row: readonly unknown[]): void {
+    if (this.states.length === 0) {
+      this.plan = plan;
+      const s = this.shape;
+      s.mask = shape.mask; s.wide = shape.wide; s.n = shape.n; s.autoPk = shape.autoPk;
+    }
+    const at = this.states.length * shape.n;
+    for (let i = 0; i < shape.n; i++) this.params[at + i] = row[i];
+    this.states.push(st);
+  }
+  clear(): void { this.states.length = 0; this.plan = undefined; }
+}
+
 /** A plan per mapper and table, worked out on first use. */
 function planFor<P>(cache: WeakMap<Mapper, Map<TableObject, P>>, mapper: Mapper, table: TableObject, build: () => P): P {
   let byTable = cache.get(mapper);
@@ -338,7 +471,7 @@ function buildInsertPlan(mapper: Mapper, table: TableObject): InsertPlan {
   const props = mapper.columnProps.filter((p) => (!multi || p.column.table === table) && !link.some(([child]) => child === p.column));
   const single = mapper.primaryKeyProps.length === 1;
   const autoPk = props.findIndex(({ column: c }) => single && c.primaryKey && c.type.typeName.endsWith("Integer") && c.spec.options.autoincrement !== false);
-  return { link, props, autoPk, serverDefaults: props.some((p) => p.column.serverDefault !== undefined), table, sql: new Map() };
+  return { link, props, autoPk, serverDefaults: props.some((p) => p.column.serverDefault !== undefined), table, sql: new Map(), batchSql: new Map() };
 }
 /**
  * A statement by shape: which of a plan's props a row writes (bit i of `mask` for props[i], props
@@ -361,6 +494,18 @@ function insertSql(plan: InsertPlan, mask: number, wide: string): string {
   return cols.length
     ? `INSERT INTO ${quoteIdentifier(table.name)} (${cols.map((c) => quoteIdentifier(c.name)).join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`
     : `INSERT INTO ${quoteIdentifier(table.name)} DEFAULT VALUES`;
+}
+
+/** The multi-row form of a shape's INSERT (`single`), for `rows` rows. */
+function batchSql(plan: InsertPlan, shape: RowShape, rows: number, single: string): string {
+  const key = `${shape.mask}:${shape.wide}:${rows}`;
+  let sql = plan.batchSql.get(key);
+  if (sql === undefined) {
+    const values = single.slice(single.lastIndexOf(" VALUES ") + 8);
+    sql = single + `, ${values}`.repeat(rows - 1);
+    plan.batchSql.set(key, sql);
+  }
+  return sql;
 }
 
 /** Whether a column's value differs from the database's (set since the last load or flush, to another value). */

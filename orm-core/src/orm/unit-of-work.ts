@@ -213,7 +213,12 @@ export function flush(session: Session): void {
     for (const table of tables) {
       // With one table every row is in it.
       const ins = orderRows(tables.length === 1 ? inserts : inserts.filter((st) => inTable(st, table)), syncs, table);
-      for (let i = 0; i < ins.length; i++) { applySyncs(ins[i]!); persister.insert(ins[i]!, table); }
+      if (ins.length > 1 && !refersToOwnTable(ins, table)) {
+        // No row here takes its key from another row here: their keys are known now, and the rows
+        // can go in multi-row INSERTs.
+        for (let i = 0; i < ins.length; i++) applySyncs(ins[i]!);
+        persister.insertAll(ins, table);
+      } else for (let i = 0; i < ins.length; i++) { applySyncs(ins[i]!); persister.insert(ins[i]!, table); }
       const upd = tables.length === 1 ? updates : updates.filter((s) => inTable(s, table));
       for (let i = 0; i < upd.length; i++) { applySyncs(upd[i]!); persister.update(upd[i]!, table); }
     }

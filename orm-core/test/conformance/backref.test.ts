@@ -232,8 +232,7 @@ test("the flush after a backref change on pending objects writes the key once, f
   const w = writes(engine, () => s.flush());
   assert.deepEqual(w, [
     ["INSERT INTO users (name, age) VALUES (?, ?)", ["u", null]],
-    ["INSERT INTO posts (title, user_id) VALUES (?, ?)", ["via m2o", 1]],
-    ["INSERT INTO posts (title, user_id) VALUES (?, ?)", ["via list", 1]],
+    ["INSERT INTO posts (title, user_id) VALUES (?, ?), (?, ?)", ["via m2o", 1, "via list", 1]],
   ]);
 });
 

@@ -35,10 +35,10 @@ test("flush inserts the parent before its children and copies the generated key 
   const stmts = recordStatements(engine, () => s.flush()).filter((r) => r.sql.startsWith("INSERT"));
   assert.deepEqual(stmts.map((r) => [r.sql, [...r.params]]), [
     ["INSERT INTO users (name, age) VALUES (?, ?)", ["Dave", null]],
-    ["INSERT INTO posts (title, user_id) VALUES (?, ?)", ["p1", 1]],
-    ["INSERT INTO posts (title, user_id) VALUES (?, ?)", ["p2", 1]],
+    ["INSERT INTO posts (title, user_id) VALUES (?, ?), (?, ?)", ["p1", 1, "p2", 1]],
   ]);
   assert.equal(u.posts[1]!.user_id, u.id);
+  assert.deepEqual(u.posts.map((p) => p.id), [1, 2]);
   assert.equal(s.new.size, 0);
 });
 

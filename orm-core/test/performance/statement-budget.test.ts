@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { declarativeBase, mapped, Column, Integer, String, ForeignKey, relationship, createEngine, sessionmaker, select, selectinload, func } from "../../src/index";
-import { recordStatements, withoutTransactionControl, type Recorded } from "../support/sql";
+import { keyOrderCheck, recordStatements, withoutTransactionControl, type Recorded } from "../support/sql";
 
 const USERS = 1200, POSTS_PER = 3, PARENTS = 1100, CHILDREN_PER = 2;
 
@@ -47,21 +47,31 @@ function seedUsers(m: M, posts = false): void {
 function shapes(recorded: Recorded[]): string[] {
   const counts = new Map<string, number>();
   for (const r of withoutTransactionControl(recorded)) {
-    const shape = r.sql.replace(/\(\?(, \?)*\)/g, "(…)");
+    // A multi-row INSERT's rows as one "(…)×rows".
+    const shape = r.sql.replace(/\(\?(, \?)*\)(, \(\?(, \?)*\))*/g, (values) => `(…)${values.includes("), (") ? `×${values.split("), (").length}` : ""}`);
     counts.set(shape, (counts.get(shape) ?? 0) + 1);
   }
   return [...counts].map(([sql, n]) => `${n} × ${sql}`);
 }
 
-test("W1 insert through the unit of work: one INSERT per object, one shape", () => {
+test("W1 insert through the unit of work: multi-row INSERTs of 100 rows, each object given its row's key", () => {
   const m = model();
   const s = m.Session();
+  const users = Array.from({ length: USERS }, (_, i) => new m.User({ name: `user${i}`, email: `u${i}@x.org`, age: i % 60 }));
+  let ids: number[] = [];
   const recorded = recordStatements(m.engine, () => {
-    for (let i = 0; i < USERS; i++) s.add(new m.User({ name: `user${i}`, email: `u${i}@x.org`, age: i % 60 }));
+    s.addAll(users);
+    s.flush();
+    ids = users.map((u) => u.id);
     s.commit();
   });
-  assert.deepEqual(shapes(recorded), [`${USERS} × INSERT INTO users (name, email, age) VALUES (…)`]);
-  assert.equal(s.scalar(select(func.count()).selectFrom(m.User)), USERS);
+  assert.deepEqual(shapes(recorded), [
+    `1 × ${keyOrderCheck("users").sql}`,
+    `${USERS / 100} × INSERT INTO users (name, email, age) VALUES (…)×100`,
+  ]);
+  const names = new Map(s.execute(select(m.User.id, m.User.name)).all().map(([id, name]) => [id, name]));
+  assert.equal(names.size, USERS);
+  users.forEach((u, i) => assert.equal(names.get(ids[i]!), `user${i}`));
 });
 
 test("W2 get by primary key in a fresh session: one SELECT each", () => {

@@ -26,6 +26,14 @@ export function withoutTransactionControl(recorded: Recorded[]): Recorded[] {
   return recorded.filter((r) => !/^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/.test(r.sql));
 }
 
+/**
+ * The query a flush runs once per table before it inserts several rows with generated keys in one
+ * statement: whether the keys come out in order (persistence.ts, keysInOrder).
+ */
+export function keyOrderCheck(table: string): Recorded {
+  return { sql: `SELECT (SELECT max(rowid) FROM ${table}), EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? UNION ALL SELECT 1 FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = ?)`, params: [table, table] };
+}
+
 export function expectStatementCount(engine: Engine, n: number, fn: () => void): Recorded[] {
   const relevant = withoutTransactionControl(recordStatements(engine, fn));
   assert.equal(relevant.length, n, `expected ${n} statements, got ${relevant.length}:\n${relevant.map((r) => r.sql).join("\n")}`);
