@@ -154,6 +154,12 @@ function columnNames(stmt: { columns(): { name: string }[] }): string[] {
   return names;
 }
 
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export class Connection {
   private readonly statements: Map<string, DriverStatement>;
   private savepointSeq = 0;
@@ -183,9 +189,7 @@ export class Connection {
   execute(query: CompiledQuery): CursorResult {
     this.check();
     const { sql, parameters } = query;
-    this.engine.echo(sql);
-    if (this.engine.echoing) this.engine.echo(`[parameters: (${parameters.map((p) => typeof p === "string" ? `'${p}'` : String(p)).join(", ")})]`);
-    for (const l of this.engine.listeners) l(sql, parameters);
+    this.announce(sql, parameters);
     try {
       const stmt = this.prepared(sql);
       if (stmt.reader) {
@@ -197,6 +201,40 @@ export class Connection {
     } catch (e) {
       throw translateError(e, sql, parameters);
     }
+  }
+
+  /**
+   * Runs a query whose result columns are named `names`, in that order, and returns its rows as
+   * objects keyed by those names; undefined, before running anything, when the columns differ.
+   * better-sqlite3 (on Node 20) builds an object row about half again as fast as an array row, whose
+   * elements change kind as values of each type come in.
+   */
+  executeByName(query: CompiledQuery, names: readonly string[]): Record<string, unknown>[] | undefined {
+    this.check();
+    const { sql, parameters } = query;
+    let stmt: DriverStatement;
+    try {
+      stmt = this.prepared(sql);
+    } catch {
+      return undefined; // execute() reports it
+    }
+    if (!stmt.reader || !sameNames(columnNames(stmt), names)) return undefined;
+    this.announce(sql, parameters);
+    stmt.raw(false);
+    try {
+      return stmt.all(...parameters) as Record<string, unknown>[];
+    } catch (e) {
+      throw translateError(e, sql, parameters);
+    } finally {
+      stmt.raw(true);
+    }
+  }
+
+  /** Echo and statement listeners. */
+  private announce(sql: string, parameters: readonly unknown[]): void {
+    this.engine.echo(sql);
+    if (this.engine.echoing) this.engine.echo(`[parameters: (${parameters.map((p) => typeof p === "string" ? `'${p}'` : String(p)).join(", ")})]`);
+    for (const l of this.engine.listeners) l(sql, parameters);
   }
 
   /** Runs one statement and yields its rows one by one (for large results). */

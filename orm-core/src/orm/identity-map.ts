@@ -23,13 +23,7 @@ export type IdentityKey = number | string | bigint;
 
 /** The identity key of primary key values, or undefined when one of them is null. */
 export function identityKeyOf(pk: readonly unknown[]): IdentityKey | undefined {
-  if (pk.length === 1) {
-    const v = pk[0];
-    if (typeof v === "number" || typeof v === "string") return v;
-    if (v === null || v === undefined) return undefined;
-    if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v;
-    return keyPart(v);
-  }
+  if (pk.length === 1) return identityKeyOfValue(pk[0]);
   let out = "";
   for (let i = 0; i < pk.length; i++) {
     const v = pk[i];
@@ -37,6 +31,13 @@ export function identityKeyOf(pk: readonly unknown[]): IdentityKey | undefined {
     out += (i ? "," : "") + keyPart(v);
   }
   return out;
+}
+/** The identity key of a one-column primary key's value. */
+export function identityKeyOfValue(v: unknown): IdentityKey | undefined {
+  if (typeof v === "number" || typeof v === "string") return v;
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v;
+  return keyPart(v);
 }
 /** A key value as text that two equal values share (strings quoted, dates by instant, bytes by content). */
 function keyPart(v: unknown): string {

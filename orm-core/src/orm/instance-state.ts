@@ -78,8 +78,9 @@ export class InstanceState {
    * state that outlives many scavenges, so each field it saves counts.
    */
   private flags = 0;
-  constructor(readonly obj: object, readonly mapper: Mapper) {
-    this.dict = new mapper.Dict();
+  /** `dict`: the values, when the object is made from them (a query row: loading.ts). */
+  constructor(readonly obj: object, readonly mapper: Mapper, dict?: Record<string, unknown>) {
+    this.dict = dict ?? new mapper.Dict();
   }
 
   /** Every column is to reload on next access (`expired` lists single attributes). */
@@ -120,10 +121,10 @@ export class InstanceState {
   identityValue(i: number): unknown {
     return this.key === undefined ? undefined : this.identityValues ? this.identityValues[i] : i === 0 ? this.key : undefined;
   }
-  /** Makes the object's identity `key`, of the primary key values `pk`. */
-  setIdentity(key: IdentityKey, pk: readonly unknown[]): void {
+  /** Makes the object's identity `key`, of the primary key values `pk` (undefined: the key is the one value). */
+  setIdentity(key: IdentityKey, pk: readonly unknown[] | undefined): void {
     this.key = key;
-    this.identityValues = pk.length === 1 && pk[0] === key ? undefined : (pk as unknown[]);
+    this.identityValues = pk === undefined || (pk.length === 1 && pk[0] === key) ? undefined : (pk as unknown[]);
   }
   clearIdentity(): void {
     this.key = undefined;

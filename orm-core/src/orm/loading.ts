@@ -24,7 +24,7 @@ import { NO_VALUE, setLoaded } from "./attributes";
 import { quiet, type InstrumentedList } from "./collections";
 import { isWriteOnly } from "./writeonly";
 import type { Session } from "./session";
-import type { IdentityKey } from "./identity-map";
+import { identityKeyOfValue, type IdentityKey } from "./identity-map";
 import { columnExpressionsToReload, loadedColumnExpressions, populateColumnExpressions, type ColumnExpressionProp } from "./column-property";
 
 /** Largest IN list per selectin query (SQLite's default variable limit is far higher; keeps statements cacheable). */
@@ -311,6 +311,25 @@ function primaryKeyOf(mapper: Mapper, row: readonly unknown[], start: number): u
   return pk;
 }
 
+/** An object already in the session, loaded again: its expired columns (all, with populateExisting) take the row's `value(i)`. */
+function refreshFromRow(session: Session, st: InstanceState, populateExisting: boolean, value: (i: number) => unknown): void {
+  const mapper = st.mapper;
+  const props = mapper.columnProps;
+  const refreshAll = st.allExpired || populateExisting;
+  const refreshed = listening.refresh && instanceEventsOf(mapper).refresh ? (refreshAll ? null : [...st.expired]) : undefined;
+  for (let i = 0; i < props.length; i++) {
+    const k = props[i]!.key;
+    if (refreshAll || st.expired.has(k)) {
+      st.dict[k] = value(i);
+      delete st.committed[k];
+    }
+  }
+  st.allExpired = false;
+  st.clearExpired();
+  if (populateExisting) { st.modified = false; st.relHistory = undefined; }
+  if (refreshed !== undefined) dispatchInstance(mapper, "refresh", st.obj, { session, populateExisting }, refreshed);
+}
+
 /** Row → instance through the identity map (creating, refreshing expired, or reusing). */
 export function instanceFromRow(session: Session, mapper: Mapper, row: readonly unknown[], start: number, populateExisting: boolean): object | null {
   const props = mapper.columnProps;
@@ -321,22 +340,7 @@ export function instanceFromRow(session: Session, mapper: Mapper, row: readonly 
   const existing = session.identityMap.get(mapper, key);
   if (existing) {
     const st = stateOf(existing)!;
-    if (st.allExpired || populateExisting || st.expired.size) {
-      const refreshAll = st.allExpired || populateExisting;
-      const refreshed = listening.refresh && instanceEventsOf(mapper).refresh ? (refreshAll ? null : [...st.expired]) : undefined;
-      for (let i = 0; i < props.length; i++) {
-        const k = props[i]!.key;
-        if (refreshAll || st.expired.has(k)) {
-          const v = processValue(props[i]!.column.node, row[start + i]);
-          st.dict[k] = v;
-          delete st.committed[k];
-        }
-      }
-      st.allExpired = false;
-      st.clearExpired();
-      if (populateExisting) { st.modified = false; st.relHistory = undefined; }
-      if (refreshed !== undefined) dispatchInstance(mapper, "refresh", existing, { session, populateExisting }, refreshed);
-    }
+    if (st.allExpired || populateExisting || st.expired.size) refreshFromRow(session, st, populateExisting, (i) => processValue(props[i]!.column.node, row[start + i]));
     return existing;
   }
   const obj = new mapper.Blank();
@@ -349,6 +353,62 @@ export function instanceFromRow(session: Session, mapper: Mapper, row: readonly 
     dict[props[i]!.key] = raw === null || raw === undefined ? null : r ? r(raw) : raw;
   }
   st.setIdentity(key, pk);
+  st.session = session;
+  session.identityMap.set(mapper, key, obj);
+  if (listening.load && instanceEventsOf(mapper).load) dispatchInstance(mapper, "load", obj, { session, populateExisting });
+  return obj;
+}
+
+/** The slot when it is one whole object per row, of a class whose rows can be its dictionaries (Mapper.rowDictKeys). */
+function asDictSlot(slot: Slot): EntitySlot | undefined {
+  if (slot.kind !== "entity" || slot.start !== 0 || slot.props || slot.poly || slot.exprs !== undefined || slot.joined.length) return undefined;
+  return slot.mapper.rowDictKeys ? slot : undefined;
+}
+
+/**
+ * Row → instance, where the row is an object keyed by column name: a new object takes the row itself
+ * as its attribute dictionary (values converted in place), which spares making and filling one.
+ */
+function instanceFromDictRow(session: Session, mapper: Mapper, row: Record<string, unknown>, populateExisting: boolean): object | null {
+  const props = mapper.columnProps;
+  const procs = mapper.resultProcessors;
+  const idx = mapper.pkIndexes;
+  let key: IdentityKey | undefined;
+  // The key's values: the one value, or (composite keys) an array.
+  let pk: unknown;
+  if (idx.length === 1) {
+    const i = idx[0]!;
+    const v = row[props[i]!.key];
+    const r = procs[i];
+    key = identityKeyOfValue((pk = v === null || v === undefined || !r ? v : r(v)));
+  } else {
+    const values = new Array<unknown>(idx.length);
+    for (let j = 0; j < idx.length; j++) {
+      const i = idx[j]!;
+      const v = row[props[i]!.key];
+      const r = procs[i];
+      values[j] = v === null || v === undefined || !r ? v : r(v);
+    }
+    key = mapper.identityKey((pk = values));
+  }
+  if (key === undefined) return null;
+  const existing = session.identityMap.get(mapper, key);
+  if (existing) {
+    const st = stateOf(existing)!;
+    if (st.allExpired || populateExisting || st.expired.size) refreshFromRow(session, st, populateExisting, (i) => processValue(props[i]!.column.node, row[props[i]!.key]));
+    return existing;
+  }
+  for (let i = 0; i < procs.length; i++) {
+    const r = procs[i];
+    if (r === undefined) continue;
+    const k = props[i]!.key;
+    const v = row[k];
+    if (v !== null && v !== undefined) row[k] = r(v);
+  }
+  const obj = new mapper.Blank();
+  const st = new InstanceState(obj, mapper, row);
+  (obj as any)[stateKey] = st;
+  st.setIdentity(key, idx.length === 1 ? (pk === key ? undefined : [pk]) : (pk as unknown[]));
   st.session = session;
   session.identityMap.set(mapper, key, obj);
   if (listening.load && instanceEventsOf(mapper).load) dispatchInstance(mapper, "load", obj, { session, populateExisting });
@@ -431,12 +491,24 @@ export function executePlanned(session: Session, node: SelectNode | CompoundNode
   const populateExisting = !!executionOptions["populateExisting"];
   const yieldPer = executionOptions["yieldPer"];
   if (yieldPer !== undefined) return streamSelect(session, compiled, slots, hasJoinedCollections, populateExisting, yieldPer);
-  const cursor = session.connection().execute(compiled);
   /** Collections filled by joined loads in this query: (state, key) → seen items. */
   const filled = new Map<InstanceState, Map<string, Set<object>>>();
   const loadedPerSlot: Map<PathLoad[], object[]> = new Map();
-  // One slot (select(User), select(User.name)): its values, no row array per row (Result.ofColumn).
   const width = slots.length;
+  // Whole objects of one class whose rows can be their dictionaries: rows as objects (instanceFromDictRow).
+  const dictSlot = width === 1 && !hasJoinedCollections ? asDictSlot(slots[0]!) : undefined;
+  const dictRows = dictSlot && session.connection().executeByName(compiled, dictSlot.mapper.rowDictKeys!);
+  if (dictRows) {
+    const out = new Array<unknown>(dictRows.length);
+    for (let r = 0; r < dictRows.length; r++) {
+      const obj = (out[r] = instanceFromDictRow(session, dictSlot!.mapper, dictRows[r]!, populateExisting));
+      if (obj && dictSlot!.selectin.length) pushUnique(loadedPerSlot, dictSlot!.selectin, obj);
+    }
+    for (const [loads, objs] of loadedPerSlot) for (const load of loads) runPathLoad(session, load, objs, populateExisting);
+    return Result.ofColumn([dictSlot!.mapper.name], out, false);
+  }
+  const cursor = session.connection().execute(compiled);
+  // One slot (select(User), select(User.name)): its values, no row array per row (Result.ofColumn).
   const rows = cursor.rows;
   const out = new Array<unknown>(rows.length);
   for (let r = 0; r < rows.length; r++) {

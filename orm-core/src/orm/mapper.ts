@@ -256,6 +256,20 @@ export class Mapper {
   /** Each column's result processor, in column order (undefined: the value is used as read). */
   get resultProcessors(): (((v: any) => unknown) | undefined)[] { return (this.procs ??= this.columnProps.map((p) => p.column.type.result)); }
   get primaryKeyProps(): ColumnProp[] { return (this.pkProps ??= this.columnProps.filter((p) => p.column.primaryKey)); }
+  private rowKeys: readonly string[] | null | undefined;
+  /**
+   * The column names of a query row that can itself become an object's attribute dictionary (see
+   * loading.ts): every attribute named as its column, one table, no inheritance, and no name that
+   * Object.prototype has (a row object inherits from it, and dictionaries are asked `key in dict`).
+   * null when the mapping is otherwise.
+   */
+  get rowDictKeys(): readonly string[] | null {
+    if (this.rowKeys === undefined) {
+      const fits = this.tables.length === 1 && this.polymorphicOnProp === undefined && this.columnProps.every((p) => p.key === p.column.name && !(p.key in Object.prototype));
+      this.rowKeys = fits ? this.columnProps.map((p) => p.key) : null;
+    }
+    return this.rowKeys;
+  }
   private deferredIdx: number[] | undefined;
   /** Positions of the columns declared `deferred` (not loaded by queries until read). */
   get deferredIndexes(): number[] { return (this.deferredIdx ??= this.columnProps.flatMap((p, i) => (p.column.spec.options.deferred && !p.column.primaryKey ? [i] : []))); }
