@@ -129,12 +129,16 @@ function writeWriteOnly(st: InstanceState, rel: RelationshipProperty, value: unk
 }
 
 /** The related objects a cascade walks now: loaded contents, or a write-only collection's pending additions. */
-export function cascadeItems(st: InstanceState, rel: RelationshipProperty): object[] {
+export function cascadeItems(st: InstanceState, rel: RelationshipProperty): readonly object[] {
   if (isWriteOnly(rel)) return pendingAdded(st, rel);
-  if (!(rel.key in st.dict)) return [];
+  if (!(rel.key in st.dict)) return NO_ITEMS;
   const v = st.dict[rel.key];
-  return rel.uselist ? [...quiet.raw(v as InstrumentedList)] : v ? [v as object] : [];
+  if (!rel.uselist) return v ? [v as object] : NO_ITEMS;
+  const list = quiet.raw(v as InstrumentedList);
+  return list.length ? [...list] : NO_ITEMS;
 }
+/** What cascadeItems() gives for nothing: one array for all (a save-update cascade asks for every new object). */
+const NO_ITEMS: readonly object[] = Object.freeze([]);
 
 function checkTarget(rel: RelationshipProperty, item: unknown): void {
   const ist = typeof item === "object" && item !== null ? stateOf(item) : undefined;

@@ -17,6 +17,7 @@ import { executeSelect, selectinLoad, selectChildKeys } from "./loading";
 import { isWriteOnly, writeOnlyMembers } from "./writeonly";
 import { Persister, UndoLog } from "./persistence";
 import { hasChanges } from "./changed-states";
+import { identityKeyOf, identityKeyOfValue, type IdentityKey } from "./identity-map";
 import type { Session } from "./session";
 
 /** Where a row's foreign key comes from at flush: a parent object (its key), or null. */
@@ -28,7 +29,7 @@ export interface FlushContext {
   readonly deletes: InstanceState[];
 }
 
-function items(st: InstanceState, rel: RelationshipProperty): object[] {
+function items(st: InstanceState, rel: RelationshipProperty): readonly object[] {
   if (isWriteOnly(rel)) return cascadeItems(st, rel);
   const v = st.dict[rel.key];
   if (v === undefined || v === null) return [];
@@ -261,17 +262,17 @@ export function flush(session: Session): void {
     savepoint = undefined;
 
     // 7. bookkeeping: pending → persistent, deleted → detached, snapshots committed.
+    // Every pending object inserted (most flushes): one clear() afterwards rather than a delete each.
+    const allNew = inserts.length === session.newStates.size;
     for (let i = 0; i < inserts.length; i++) {
       const st = inserts[i]!;
-      session.newStates.delete(st);
-      const pk = st.mapper.primaryKeyProps.map((p) => st.dict[p.key]);
-      const key = st.mapper.identityKey(pk);
-      if (key === undefined) throw new InvalidRequestError(`Instance ${describeState(st)} has a NULL primary key after INSERT; give it a value or use an integer primary key.`);
-      st.setIdentity(key, pk);
+      if (!allNew) session.newStates.delete(st);
+      const key = identify(st);
       session.identityMap.set(st.mapper, key, st.obj);
       session.txInserted.push(st);
       if (listening.pending_to_persistent) dispatchSession(session, "pending_to_persistent", st.obj);
     }
+    if (allNew) session.newStates.clear();
     for (let i = 0; i < candidates.length; i++) candidates[i]!.commitAll(); // inserts and the other updates are among the candidates
     for (const st of keyedOnly) st.commitAll();
     for (const st of postSyncs.keys()) st.commitAll();
@@ -422,7 +423,7 @@ function childKeys(session: Session, rel: RelationshipProperty, parents: object[
   return out;
 }
 
-function loadedItems(st: InstanceState, rel: RelationshipProperty): object[] {
+function loadedItems(st: InstanceState, rel: RelationshipProperty): readonly object[] {
   if (st.session === undefined) return [];
   readRelationship(st, rel);
   return items(st, rel);
@@ -518,6 +519,23 @@ function inTable(st: InstanceState, table: TableObject): boolean {
   return st.mapper.table === table || (st.mapper.tables.length > 1 && st.mapper.tables.includes(table));
 }
 /** Whether rows of `table` may refer to other rows of it (a relationship of one of their classes targets it). */
+/** Gives an inserted object its identity, from its primary key values (no array for a one-column key). */
+function identify(st: InstanceState): IdentityKey {
+  const pkProps = st.mapper.primaryKeyProps;
+  let key: IdentityKey | undefined;
+  if (pkProps.length === 1) {
+    const v = st.dict[pkProps[0]!.key];
+    key = identityKeyOfValue(v);
+    if (key !== undefined) st.setIdentity(key, key === v ? undefined : [v]);
+  } else {
+    const pk = pkProps.map((p) => st.dict[p.key]);
+    key = identityKeyOf(pk);
+    if (key !== undefined) st.setIdentity(key, pk);
+  }
+  if (key === undefined) throw new InvalidRequestError(`Instance ${describeState(st)} has a NULL primary key after INSERT; give it a value or use an integer primary key.`);
+  return key;
+}
+
 function refersToOwnTable(rows: InstanceState[], table: TableObject): boolean {
   const seen = new Set<Mapper>();
   let last: Mapper | undefined;
