@@ -108,7 +108,7 @@ export class Persister {
    * "insertmanyvalues"). One statement per row costs SQLite about as much again as the rows do.
    */
   insertAll(states: readonly InstanceState[], table: TableObject): void {
-    const batch = new InsertBatch();
+    const batch = new RowBatch<InsertPlan>();
     for (let i = 0; i < states.length; i++) {
       const st = states[i]!;
       if (st.mapper.tables.length > 1) {
@@ -131,7 +131,7 @@ export class Persister {
   }
 
   /** Executes a batch's rows and empties it. */
-  private runBatch(batch: InsertBatch, table: TableObject): void {
+  private runBatch(batch: RowBatch<InsertPlan>, table: TableObject): void {
     const states = batch.states;
     const k = states.length;
     if (k === 0) return;
@@ -254,12 +254,70 @@ export class Persister {
 
   /** UPDATE of the changed columns of an object's row in `table` (once per table for joined inheritance). */
   update(st: InstanceState, table: TableObject = st.mapper.table): void {
+    const plan = updatePlan(st.mapper, table);
+    const shape = this.gatherUpdate(st, table, plan);
+    if (!shape) return;
+    const res = this.conn.execute({ sql: statementFor(plan, shape.mask, shape.wide, updateSql), parameters: this.row.slice(0, shape.n) });
+    if (res.rowcount !== 1) throw staleUpdate(table, 1, res.rowcount, plan.version, this.oldVersion);
+    this.finishUpdate(st, table);
+  }
+
+  /**
+   * The UPDATEs of rows in `table`: consecutive rows of one mapper that change the same columns go in
+   * one `UPDATE ... FROM (VALUES ...)` (each row's new values and its key), as SQLite has no
+   * executemany. Rows whose key changes go alone.
+   */
+  updateAll(states: readonly InstanceState[], table: TableObject): void {
+    const batch = new RowBatch<UpdatePlan>();
+    for (let i = 0; i < states.length; i++) {
+      const st = states[i]!;
+      if (st.mapper.tables.length > 1 || keyChanges(st)) {
+        this.runUpdates(batch, table);
+        this.update(st, table);
+        continue;
+      }
+      const plan = updatePlan(st.mapper, table);
+      const shape = this.gatherUpdate(st, table, plan);
+      if (!shape) continue;
+      if (batch.states.length && !batch.takes(plan, shape)) this.runUpdates(batch, table);
+      batch.add(st, plan, shape, this.row);
+    }
+    this.runUpdates(batch, table);
+  }
+
+  /** Executes a batch of UPDATEs and empties it. */
+  private runUpdates(batch: RowBatch<UpdatePlan>, table: TableObject): void {
+    const states = batch.states;
+    const k = states.length;
+    if (k === 0) return;
+    const plan = batch.plan!, shape = batch.shape;
+    const single = statementFor(plan, shape.mask, shape.wide, updateSql);
+    const parameters = batch.params.slice(0, k * shape.n);
+    let res;
+    try {
+      res = this.conn.execute({ sql: k === 1 ? single : updateManySql(plan, shape, k), parameters });
+    } catch (e) {
+      if (k > 1 && e instanceof IntegrityError) for (let j = 0; j < k; j++) this.conn.execute({ sql: single, parameters: parameters.slice(j * shape.n, (j + 1) * shape.n) });
+      throw e;
+    }
+    if (res.rowcount !== k) throw staleUpdate(table, k, res.rowcount, plan.version, undefined);
+    for (let j = 0; j < k; j++) this.finishUpdate(states[j]!, table);
+    batch.clear();
+  }
+
+  /** The version counter value the row gathered last is matched by. */
+  private oldVersion: unknown;
+  /**
+   * Gathers one row's UPDATE parameters into `this.row` (the changed columns, onupdate values and the
+   * next version, then the key and old version that find the row) and says which statement shape
+   * they take; undefined when nothing changed in this table.
+   */
+  private gatherUpdate(st: InstanceState, table: TableObject, plan: UpdatePlan): RowShape | undefined {
     const mapper = st.mapper;
     const multi = mapper.tables.length > 1;
     const first = !multi || table === mapper.tables[0];
     const last = !multi || table === mapper.tables[mapper.tables.length - 1];
     if (first) dispatchMapper(mapper, "before_update", this.conn, st.obj);
-    const plan = updatePlan(mapper, table);
     const props = plan.props;
     const params = this.row;
     let n = 0;
@@ -280,7 +338,7 @@ export class Persister {
         if (mapper.columnExpressions) expireColumnExpressions(st);
         dispatchMapper(mapper, "after_update", this.conn, st.obj);
       }
-      return; // nothing changed here: no UPDATE
+      return undefined; // nothing changed here: no UPDATE
     }
     const versionWritten = version !== undefined && (differs(st, version.key) || version.column.onupdate !== undefined);
     for (let i = 0; i < plan.onupdate.length; i++) {
@@ -303,10 +361,16 @@ export class Persister {
       params[n++] = bindValue(column, key in st.committed ? st.committed[key] : st.identityValue(index) ?? this.valueOf(st, column));
     }
     if (version) params[n++] = bindValue(version.column, oldVersion);
-    const sql = statementFor(plan, mask, wide, updateSql);
-    const res = this.conn.execute({ sql, parameters: params.slice(0, n) });
-    if (res.rowcount !== 1) throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update 1 row(s); ${res.rowcount} were matched. ${version ? `The row was changed (its ${version.key} is no longer ${String(oldVersion)}) or deleted by someone else: refresh the object and apply the change again.` : "The row was deleted or its key changed elsewhere."}`);
-    if (last) {
+    this.oldVersion = oldVersion;
+    const shape = this.shape;
+    shape.mask = mask; shape.wide = wide; shape.n = n; shape.autoPk = undefined;
+    return shape;
+  }
+
+  /** After a row's UPDATE in `table`: column expressions to reload, after_update once the object's last table is done. */
+  private finishUpdate(st: InstanceState, table: TableObject): void {
+    const mapper = st.mapper;
+    if (mapper.tables.length === 1 || table === mapper.tables[mapper.tables.length - 1]) {
       this.updatedParts.delete(st);
       if (mapper.columnExpressions) expireColumnExpressions(st);
       dispatchMapper(mapper, "after_update", this.conn, st.obj);
@@ -429,19 +493,19 @@ interface RowShape { mask: number; wide: string; n: number; autoPk: TableColumn 
 /** Most rows per multi-row INSERT; also at most 999 parameters, the smallest limit SQLite builds have had. */
 const BATCH_ROWS = 100, BATCH_PARAMS = 999;
 
-/** Rows of one plan and shape gathered for one multi-row INSERT. */
-class InsertBatch {
+/** Rows of one plan and shape gathered for one multi-row statement (INSERT ... VALUES, UPDATE ... FROM VALUES). */
+class RowBatch<P> {
   readonly states: InstanceState[] = [];
   readonly params: unknown[] = [];
-  plan: InsertPlan | undefined;
+  plan: P | undefined;
   readonly shape: RowShape = { mask: 0, wide: "", n: 0, autoPk: undefined };
   /** Whether a row of `plan` and `shape` can join the rows gathered so far. */
-  takes(plan: InsertPlan, shape: RowShape): boolean {
+  takes(plan: P, shape: RowShape): boolean {
     const s = this.shape;
-    return plan === this.plan && shape.mask === s.mask && shape.wide === s.wide && shape.autoPk === s.autoPk
+    return plan === this.plan && shape.mask === s.mask && shape.wide === s.wide && shape.n === s.n && shape.autoPk === s.autoPk
       && this.states.length < Math.min(BATCH_ROWS, Math.floor(BATCH_PARAMS / s.n));
   }
-  add(st: InstanceState, plan: InsertPlan, shape: RowShape, row: readonly unknown[]): void {
+  add(st: InstanceState, plan: P, shape: RowShape, row: readonly unknown[]): void {
     if (this.states.length === 0) {
       this.plan = plan;
       const s = this.shape;
@@ -508,6 +572,36 @@ function batchSql(plan: InsertPlan, shape: RowShape, rows: number, single: strin
   return sql;
 }
 
+/** The multi-row form of a shape's UPDATE: each VALUES row holds one row's parameters, in the single statement's order. */
+function updateManySql(plan: UpdatePlan, shape: RowShape, rows: number): string {
+  const key = `${shape.mask}:${shape.wide}:${rows}`;
+  let sql = plan.batchSql.get(key);
+  if (sql === undefined) {
+    const { set, where } = updateColumns(plan, shape.mask, shape.wide);
+    const t = quoteIdentifier(plan.table.name);
+    const row = `(${Array(shape.n).fill("?").join(", ")})`;
+    // VALUES names its columns column1, column2, ...
+    sql = `UPDATE ${t} SET ${set.map((c, i) => `${quoteIdentifier(c.name)}=v.column${i + 1}`).join(", ")} FROM (VALUES ${Array(rows).fill(row).join(", ")}) AS v WHERE ${where.map((c, i) => `${t}.${quoteIdentifier(c.name)} = v.column${set.length + i + 1}`).join(" AND ")}`;
+    plan.batchSql.set(key, sql);
+  }
+  return sql;
+}
+
+/** A flush's UPDATE that matched other than one row per object: the rows changed or went elsewhere meanwhile (`oldVersion`: one row's, when known). */
+function staleUpdate(table: TableObject, expected: number, matched: number, version: ColumnProp | undefined, oldVersion: unknown): StaleDataError {
+  const why = !version ? "The row was deleted or its key changed elsewhere."
+    : oldVersion !== undefined ? `The row was changed (its ${version.key} is no longer ${String(oldVersion)}) or deleted by someone else: refresh the object and apply the change again.`
+    : `Rows were changed (their ${version.key} moved on) or deleted by someone else: refresh the objects and apply the changes again.`;
+  return new StaleDataError(`UPDATE statement on table '${table.name}' expected to update ${expected} row(s); ${matched} were matched. ${why}`);
+}
+
+/** Whether the flush changes the object's primary key (its UPDATE then goes alone, matched by the old key). */
+function keyChanges(st: InstanceState): boolean {
+  const pk = st.mapper.primaryKeyProps;
+  for (let i = 0; i < pk.length; i++) if (differs(st, pk[i]!.key)) return true;
+  return false;
+}
+
 /** Whether a column's value differs from the database's (set since the last load or flush, to another value). */
 function differs(st: InstanceState, key: string): boolean {
   return key in st.committed && key in st.dict && !valuesEqual(st.dict[key], st.committed[key]);
@@ -528,6 +622,8 @@ interface UpdatePlan {
   readonly table: TableObject;
   /** UPDATE statements by shape (which props changed). */
   readonly sql: Map<number | string, string>;
+  /** Multi-row UPDATE statements by shape and row count. */
+  readonly batchSql: Map<string, string>;
 }
 const updatePlans = new WeakMap<Mapper, Map<TableObject, UpdatePlan>>();
 function updatePlan(mapper: Mapper, table: TableObject): UpdatePlan { return planFor(updatePlans, mapper, table, () => buildUpdatePlan(mapper, table)); }
@@ -539,7 +635,7 @@ function buildUpdatePlan(mapper: Mapper, table: TableObject): UpdatePlan {
     return { column, key, index: mapper.primaryKeyProps.findIndex((p) => p.key === key) };
   });
   return {
-    props, pk, table, sql: new Map(),
+    props, pk, table, sql: new Map(), batchSql: new Map(),
     otherTables: mapper.columnProps.filter((p) => !props.includes(p)),
     onupdate: props.filter((p) => p.column.onupdate !== undefined),
     version: !multi || table === mapper.tables[0] ? mapper.versionProp : undefined,
@@ -547,14 +643,17 @@ function buildUpdatePlan(mapper: Mapper, table: TableObject): UpdatePlan {
 }
 /** SET the changed columns, then the onupdate ones that did not change, then the version counter; WHERE key (and version). */
 function updateSql(plan: UpdatePlan, mask: number, wide: string): string {
-  const table = plan.table;
+  const { set, where } = updateColumns(plan, mask, wide);
+  const t = quoteIdentifier(plan.table.name);
+  return `UPDATE ${t} SET ${set.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${where.map((c) => `${t}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`;
+}
+/** The columns an UPDATE shape sets (changed, onupdate, version) and those that find the row (key, old version), in parameter order. */
+function updateColumns(plan: UpdatePlan, mask: number, wide: string): { set: TableColumn[]; where: TableColumn[] } {
   const changed = propsOfShape(plan.props, mask, wide);
-  const cols = [...changed, ...plan.onupdate.filter((p) => !changed.includes(p))].map((p) => p.column);
+  const set = [...changed, ...plan.onupdate.filter((p) => !changed.includes(p))].map((p) => p.column);
   const version = plan.version;
-  if (version && !cols.includes(version.column)) cols.push(version.column);
-  const where = [...plan.pk.map((k) => k.column), ...(version ? [version.column] : [])];
-  const t = quoteIdentifier(table.name);
-  return `UPDATE ${t} SET ${cols.map((c) => `${quoteIdentifier(c.name)}=?`).join(", ")} WHERE ${where.map((c) => `${t}.${quoteIdentifier(c.name)} = ?`).join(" AND ")}`;
+  if (version && !set.includes(version.column)) set.push(version.column);
+  return { set, where: [...plan.pk.map((k) => k.column), ...(version ? [version.column] : [])] };
 }
 
 /** The [subclass column, parent column] pairs that give a joined-inheritance table its key. */

@@ -221,7 +221,10 @@ export function flush(session: Session): void {
         persister.insertAll(ins, table);
       } else for (let i = 0; i < ins.length; i++) { applySyncs(ins[i]!); persister.insert(ins[i]!, table); }
       const upd = tables.length === 1 ? updates : updates.filter((s) => inTable(s, table));
-      for (let i = 0; i < upd.length; i++) { applySyncs(upd[i]!); persister.update(upd[i]!, table); }
+      if (upd.length > 1) {
+        for (let i = 0; i < upd.length; i++) applySyncs(upd[i]!);
+        persister.updateAll(upd, table);
+      } else for (let i = 0; i < upd.length; i++) { applySyncs(upd[i]!); persister.update(upd[i]!, table); }
     }
     // 5b. keys of postUpdate relationships, now that every row they point at exists.
     for (const [st, list] of postSyncs) {
