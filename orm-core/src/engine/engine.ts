@@ -123,11 +123,14 @@ export class Engine {
   }
   private readonly caches = new WeakMap<DriverDatabase, Map<string, DriverStatement>>();
   /** @internal Prepared statements live as long as their database handle, across sessions. */
-  statementCache(db: DriverDatabase): Map<string, DriverStatement> {
-    let cache = this.caches.get(db);
-    if (!cache) this.caches.set(db, (cache = new Map()));
+  statementCache(db: DriverDatabase, objectRows = false): Map<string, DriverStatement> {
+    const caches = objectRows ? this.objectRowCaches : this.caches;
+    let cache = caches.get(db);
+    if (!cache) caches.set(db, (cache = new Map()));
     return cache;
   }
+  /** Statements that return rows as objects (Connection.executeByName), apart: toggling one statement's mode costs a native call each way. */
+  private readonly objectRowCaches = new WeakMap<DriverDatabase, Map<string, DriverStatement>>();
   /** @internal */ echo(line: string): void { this.log?.(line); }
   get echoing(): boolean { return this.log !== undefined; }
 
@@ -167,7 +170,9 @@ export class Connection {
   private closed = false;
   constructor(readonly engine: Engine, private readonly db: DriverDatabase, private readonly shared: boolean) {
     this.statements = engine.statementCache(db);
+    this.objectRowStatements = engine.statementCache(db, true);
   }
+  private readonly objectRowStatements: Map<string, DriverStatement>;
 
   get inTransaction(): boolean { return this.ownsTransaction; }
 
@@ -212,21 +217,21 @@ export class Connection {
   executeByName(query: CompiledQuery, names: readonly string[]): Record<string, unknown>[] | undefined {
     this.check();
     const { sql, parameters } = query;
-    let stmt: DriverStatement;
-    try {
-      stmt = this.prepared(sql);
-    } catch {
-      return undefined; // execute() reports it
+    let stmt = this.objectRowStatements.get(sql);
+    if (!stmt) {
+      try {
+        stmt = this.db.prepare(sql);
+      } catch {
+        return undefined; // execute() reports it
+      }
+      this.objectRowStatements.set(sql, stmt);
     }
     if (!stmt.reader || !sameNames(columnNames(stmt), names)) return undefined;
     this.announce(sql, parameters);
-    stmt.raw(false);
     try {
       return stmt.all(...parameters) as Record<string, unknown>[];
     } catch (e) {
       throw translateError(e, sql, parameters);
-    } finally {
-      stmt.raw(true);
     }
   }
 

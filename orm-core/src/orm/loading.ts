@@ -677,8 +677,30 @@ const PLACEHOLDER: ExprNode = Object.freeze({ kind: "bind", value: 0, type: Inte
 export function loadByIdentity(session: Session, mapper: Mapper, pk: readonly unknown[], populateExisting: boolean): object | null {
   const pkCols = mapper.primaryKeyProps.map((p) => p.column.node as ColumnNode);
   const q = cachedQuery(mapper, "get", () => entitySelect(mapper, pkCols.map((c) => ({ kind: "binary", op: "=", left: c, right: PLACEHOLDER, type: Integer }) as ExprNode), []));
-  const rows = session.connection().execute({ sql: q.sql, parameters: paramsFor(q, pk.map((v, i) => bindFor(pkCols[i]!, v))) }).rows;
-  return rows[0] ? hydrateSlot(session, q.slot, rows[0], populateExisting) : null;
+  return loadEntities(session, q.slot, { sql: q.sql, parameters: paramsFor(q, pk.map((v, i) => bindFor(pkCols[i]!, v))) }, populateExisting)[0] ?? null;
+}
+
+/**
+ * Runs a loader's query of whole `slot` objects and returns them: rows as dictionaries where the
+ * mapping allows (instanceFromDictRow), else arrays through hydrateSlot.
+ */
+function loadEntities(session: Session, slot: EntitySlot, query: CompiledQuery, populateExisting = false): object[] {
+  const conn = session.connection();
+  const out: object[] = [];
+  const dictRows = asDictSlot(slot) ? conn.executeByName(query, slot.mapper.rowDictKeys!) : undefined;
+  if (dictRows) {
+    for (let r = 0; r < dictRows.length; r++) {
+      const obj = instanceFromDictRow(session, slot.mapper, dictRows[r]!, populateExisting);
+      if (obj) out.push(obj);
+    }
+    return out;
+  }
+  const rows = conn.execute(query).rows;
+  for (let r = 0; r < rows.length; r++) {
+    const obj = hydrateSlot(session, slot, rows[r]!, populateExisting);
+    if (obj) out.push(obj);
+  }
+  return out;
 }
 
 // ---- selectin and post-query loads ---------------------------------------------
@@ -740,7 +762,7 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
       const chunk = values.slice(i, i + IN_CHUNK);
       const q = cachedQuery(rel, `m2o:${chunk.length}`, () => entitySelect(target, [inPlaceholders(pkCols, chunk.length)], []));
       const params = chunk.flatMap((k) => k.map((v, j) => bindFor(pkCols[j]!, v)));
-      for (const row of session.connection().execute({ sql: q.sql, parameters: paramsFor(q, params) }).rows) hydrateSlot(session, q.slot, row, false);
+      loadEntities(session, q.slot, { sql: q.sql, parameters: paramsFor(q, params) });
     }
     for (const [p, key] of byParent) {
       const child = key !== undefined ? session.identityMap.get(target, key) ?? null : null;
@@ -775,19 +797,26 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
     const slot = q.slot;
     const extraStart = q.extraStart;
     const params = oneColumn ? chunk.map((k) => bindFor(keyCols[0]!, k[0])) : chunk.flatMap((k) => k.map((v, j) => bindFor(keyCols[j]!, v)));
-    const rows = session.connection().execute({ sql: q.sql, parameters: paramsFor(q, params) }).rows;
+    const query = { sql: q.sql, parameters: paramsFor(q, params) };
+    if (remoteKeys) {
+      // The child's own foreign key says its parent.
+      const children = loadEntities(session, slot, query);
+      for (let c = 0; c < children.length; c++) {
+        const child = children[c]!;
+        const cst = stateOf(child)!;
+        const list = groups.get(oneColumn ? columnValue(cst, remoteKeys[0]!) : groupKey(remoteKeys.map((k) => columnValue(cst, k))));
+        if (list) list.push(child);
+        allChildren.push(child);
+      }
+      continue;
+    }
+    // The association row's columns, selected after the child's, say its parent.
+    const rows = session.connection().execute(query).rows;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
       const child = hydrateSlot(session, slot, row, false);
       if (!child) continue;
-      let g: unknown;
-      if (remoteKeys) {
-        const cst = stateOf(child)!;
-        g = oneColumn ? columnValue(cst, remoteKeys[0]!) : groupKey(remoteKeys.map((k) => columnValue(cst, k)));
-      } else {
-        g = oneColumn ? processValue(keyCols[0]!, row[extraStart]) : groupKey(keyCols.map((c, j) => processValue(c, row[extraStart + j])));
-      }
-      const list = groups.get(g);
+      const list = groups.get(oneColumn ? processValue(keyCols[0]!, row[extraStart]) : groupKey(keyCols.map((c, j) => processValue(c, row[extraStart + j]))));
       if (list) list.push(child);
       allChildren.push(child);
     }
@@ -812,10 +841,10 @@ function loadOneCollection(session: Session, rel: RelationshipProperty, st: Inst
     const col = remote.node as ColumnNode;
     const remoteKey = rel.target.keyOfColumn(remote);
     const q = cachedQuery(rel, "1", () => entitySelect(rel.target, [inPlaceholders([col], 1)], rel.orderBy));
-    const rows = session.connection().execute({ sql: q.sql, parameters: paramsFor(q, [bindFor(col, key)]) }).rows;
-    for (let r = 0; r < rows.length; r++) {
-      const child = hydrateSlot(session, q.slot, rows[r]!, false);
-      if (child && columnValue(stateOf(child)!, remoteKey) === key) children.push(child);
+    const loaded = loadEntities(session, q.slot, { sql: q.sql, parameters: paramsFor(q, [bindFor(col, key)]) });
+    for (let c = 0; c < loaded.length; c++) {
+      const child = loaded[c]!;
+      if (columnValue(stateOf(child)!, remoteKey) === key) children.push(child);
     }
   }
   setLoaded(st, rel, children);
