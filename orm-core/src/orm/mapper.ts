@@ -257,15 +257,20 @@ export class Mapper {
   get resultProcessors(): (((v: any) => unknown) | undefined)[] { return (this.procs ??= this.columnProps.map((p) => p.column.type.result)); }
   get primaryKeyProps(): ColumnProp[] { return (this.pkProps ??= this.columnProps.filter((p) => p.column.primaryKey)); }
   private rowKeys: readonly string[] | null | undefined;
+  private rowKeysRels = 0;
   /**
    * The column names of a query row that can itself become an object's attribute dictionary (see
-   * loading.ts): every attribute named as its column, one table, no inheritance, and no name that
-   * Object.prototype has (a row object inherits from it, and dictionaries are asked `key in dict`).
-   * null when the mapping is otherwise.
+   * loading.ts): every column attribute named as its column, one table, no inheritance, and no
+   * attribute (column, relationship, column expression) named like something Object.prototype has: a
+   * row object inherits from it, and dictionaries are asked `key in dict`. null when otherwise.
    */
   get rowDictKeys(): readonly string[] | null {
-    if (this.rowKeys === undefined) {
-      const fits = this.tables.length === 1 && this.polymorphicOnProp === undefined && this.columnProps.every((p) => p.key === p.column.name && !(p.key in Object.prototype));
+    // Worked out again when relationships were added since (backrefs, at configure).
+    if (this.rowKeys === undefined || this.rowKeysRels !== this.relationships.size) {
+      this.rowKeysRels = this.relationships.size;
+      const inherited = (key: string) => key in Object.prototype;
+      const fits = this.tables.length === 1 && this.polymorphicOnProp === undefined && this.columnProps.every((p) => p.key === p.column.name && !inherited(p.key))
+        && !this.relationshipKeys.some(inherited) && ![...this.relationships.keys()].some(inherited) && ![...(this.columnExpressions?.keys() ?? [])].some(inherited);
       this.rowKeys = fits ? this.columnProps.map((p) => p.key) : null;
     }
     return this.rowKeys;

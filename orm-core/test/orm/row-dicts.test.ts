@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { declarativeBase, mapped, Column, Integer, String, Boolean, DateTime, createEngine, sessionmaker, select, update } from "../../src/index";
+import { declarativeBase, mapped, Column, Integer, String, Boolean, DateTime, ForeignKey, relationship, createEngine, sessionmaker, select, update } from "../../src/index";
 import { expectStatementCount } from "../support/sql";
 
 function model() {
@@ -70,4 +70,22 @@ test("an attribute whose column has another name loads its column's value", () =
   s.commit();
   s.close();
   assert.deepEqual(Session().scalars(select(Renamed).orderBy(Renamed.id)).all().map((r) => r.userName), ["x", "y"]);
+});
+
+test("a relationship named like an Object.prototype member still lazy-loads (its class's rows are read by position)", () => {
+  const Base = declarativeBase();
+  @mapped class Box extends Base.model("boxes", {
+    id: Column(Integer, { primaryKey: true }),
+    valueOf: relationship<Item[]>("Item"),
+  }) {}
+  @mapped class Item extends Base.model("items", { id: Column(Integer, { primaryKey: true }), box_id: Column(Integer, ForeignKey("boxes.id")) }) {}
+  const engine = createEngine("sqlite:///:memory:");
+  Base.metadata.createAll(engine);
+  const Session = sessionmaker({ bind: engine });
+  const s = Session();
+  s.add(new Box({ valueOf: [new Item({}), new Item({})] }));
+  s.commit();
+  s.close();
+  const box = Session().scalars(select(Box)).one();
+  assert.equal((box.valueOf as unknown as Item[]).length, 2);
 });
