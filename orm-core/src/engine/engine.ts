@@ -121,6 +121,15 @@ export class Engine {
       this.idle.push(db);
     }
   }
+  private version: number | undefined;
+  /** @internal SQLite's version as major * 1e6 + minor * 1e3 + patch, read once (not a statement of the application's: not echoed). */
+  sqliteVersion(db: DriverDatabase): number {
+    if (this.version === undefined) {
+      const [major = 0, minor = 0, patch = 0] = String((db.prepare("SELECT sqlite_version()").raw(true).all()[0] as unknown[])[0]).split(".").map(Number);
+      this.version = major * 1_000_000 + minor * 1_000 + patch;
+    }
+    return this.version;
+  }
   private readonly caches = new WeakMap<DriverDatabase, Map<string, DriverStatement>>();
   /** @internal Prepared statements live as long as their database handle, across sessions. */
   statementCache(db: DriverDatabase, objectRows = false): Map<string, DriverStatement> {
@@ -175,6 +184,9 @@ export class Connection {
   private readonly objectRowStatements: Map<string, DriverStatement>;
 
   get inTransaction(): boolean { return this.ownsTransaction; }
+
+  /** Whether SQLite takes `UPDATE ... FROM` (3.33+; better-sqlite3 bundles a newer one, a custom build may not). */
+  get supportsUpdateFrom(): boolean { return this.engine.sqliteVersion(this.db) >= 3_033_000; }
 
   private prepared(sql: string): DriverStatement {
     let stmt = this.statements.get(sql);

@@ -268,6 +268,7 @@ export class Persister {
    * executemany. Rows whose key changes go alone.
    */
   updateAll(states: readonly InstanceState[], table: TableObject): void {
+    if (!this.conn.supportsUpdateFrom) { for (let i = 0; i < states.length; i++) this.update(states[i]!, table); return; }
     const batch = new RowBatch<UpdatePlan>();
     for (let i = 0; i < states.length; i++) {
       const st = states[i]!;

@@ -154,3 +154,17 @@ test("a constraint failure in a batch UPDATE names the row at fault; a changed k
   s2.commit();
   assert.deepEqual(rows(engine, "SELECT id, title FROM docs ORDER BY id"), [[2, "b2"], [3, "c"], [10, "a"]]);
 });
+
+test("with a SQLite older than 3.33 (no UPDATE ... FROM) the UPDATEs go one by one", () => {
+  const { Doc, engine, Session } = versioned();
+  const c = engine.connect();
+  assert.equal(c.supportsUpdateFrom, true, "better-sqlite3's own SQLite has it");
+  c.close();
+  (engine as unknown as { version: number }).version = 3_032_003; // as a custom build would report
+  const s = Session();
+  s.scalars(select(Doc)).all().forEach((d) => { d.title = `${d.title}!`; });
+  const sql = withoutTransactionControl(recordStatements(engine, () => s.flush())).map((r) => r.sql);
+  assert.deepEqual(sql, Array(3).fill("UPDATE docs SET title=?, version=? WHERE docs.id = ? AND docs.version = ?"));
+  s.commit();
+  assert.deepEqual(rows(engine, "SELECT title FROM docs ORDER BY id"), [["a!"], ["b!"], ["c!"]]);
+});
