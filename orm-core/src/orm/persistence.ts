@@ -138,19 +138,21 @@ export class Persister {
     const plan = batch.plan!, shape = batch.shape;
     const single = statementFor(plan, shape.mask, shape.wide, insertSql);
     const parameters = batch.params.slice(0, k * shape.n);
-    let res;
+    const key = shape.autoPk && states[0]!.mapper.keyOfColumn(shape.autoPk);
     try {
-      res = this.conn.execute({ sql: k === 1 ? single : batchSql(plan, shape, k, single), parameters });
+      const res = this.conn.execute({ sql: k === 1 ? single : batchSql(plan, shape, k, single), parameters });
+      if (key) {
+        // The rows took consecutive rowids, the last one's is lastrowid (see keysInOrder).
+        const first = res.lastrowid! - k + 1;
+        for (let j = 0; j < k; j++) this.setValue(states[j]!, key, first + j);
+      }
     } catch (e) {
-      // A failed statement changed nothing: the rows again one by one name the one at fault.
-      if (k > 1 && e instanceof IntegrityError) for (let j = 0; j < k; j++) this.conn.execute({ sql: single, parameters: parameters.slice(j * shape.n, (j + 1) * shape.n) });
-      throw e;
-    }
-    if (shape.autoPk) {
-      // The rows took consecutive rowids, the last one's is lastrowid (see keysInOrder).
-      const key = states[0]!.mapper.keyOfColumn(shape.autoPk);
-      const first = res.lastrowid! - k + 1;
-      for (let j = 0; j < k; j++) this.setValue(states[j]!, key, first + j);
+      if (k === 1 || !(e instanceof IntegrityError)) throw e;
+      // A failed statement changed nothing: the rows one by one name the one at fault.
+      for (let j = 0; j < k; j++) {
+        const res = this.conn.execute({ sql: single, parameters: parameters.slice(j * shape.n, (j + 1) * shape.n) });
+        if (key) this.setValue(states[j]!, key, res.lastrowid);
+      }
     }
     for (let j = 0; j < k; j++) this.finishInsert(states[j]!, table, plan);
     batch.clear();
@@ -294,14 +296,19 @@ export class Persister {
     const plan = batch.plan!, shape = batch.shape;
     const single = statementFor(plan, shape.mask, shape.wide, updateSql);
     const parameters = batch.params.slice(0, k * shape.n);
-    let res;
     try {
-      res = this.conn.execute({ sql: k === 1 ? single : updateManySql(plan, shape, k), parameters });
+      const res = this.conn.execute({ sql: k === 1 ? single : updateManySql(plan, shape, k), parameters });
+      if (res.rowcount !== k) throw staleUpdate(table, k, res.rowcount, plan.version, undefined);
     } catch (e) {
-      if (k > 1 && e instanceof IntegrityError) for (let j = 0; j < k; j++) this.conn.execute({ sql: single, parameters: parameters.slice(j * shape.n, (j + 1) * shape.n) });
-      throw e;
+      if (k === 1 || !(e instanceof IntegrityError)) throw e;
+      // SQLite may update a batch's rows in another order than the flush's, so a unique value passed
+      // from one row to another can fail there and not one by one. A failed statement changed
+      // nothing: the rows one by one, in the flush's order, go through or name the one at fault.
+      for (let j = 0; j < k; j++) {
+        const res = this.conn.execute({ sql: single, parameters: parameters.slice(j * shape.n, (j + 1) * shape.n) });
+        if (res.rowcount !== 1) throw staleUpdate(table, 1, res.rowcount, plan.version, undefined);
+      }
     }
-    if (res.rowcount !== k) throw staleUpdate(table, k, res.rowcount, plan.version, undefined);
     for (let j = 0; j < k; j++) this.finishUpdate(states[j]!, table);
     batch.clear();
   }
