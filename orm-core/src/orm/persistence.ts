@@ -112,7 +112,7 @@ export class Persister {
     for (let i = 0; i < states.length; i++) {
       const st = states[i]!;
       if (st.mapper.tables.length > 1) {
-        this.runBatch(batch, table);
+        this.runInserts(batch, table);
         this.insert(st, table);
         continue;
       }
@@ -120,18 +120,18 @@ export class Persister {
       const shape = this.gatherInsert(st, table, plan);
       // DEFAULT VALUES has no multi-row form; generated keys need rowids handed out in order.
       if (shape.n === 0 || (shape.autoPk && !this.keysInOrder(table, states.length))) {
-        this.runBatch(batch, table);
+        this.runInserts(batch, table);
         this.insertGathered(st, table, plan, shape);
         continue;
       }
-      if (batch.states.length && !batch.takes(plan, shape)) this.runBatch(batch, table);
+      if (batch.states.length && !batch.takes(plan, shape)) this.runInserts(batch, table);
       batch.add(st, plan, shape, this.row);
     }
-    this.runBatch(batch, table);
+    this.runInserts(batch, table);
   }
 
-  /** Executes a batch's rows and empties it. */
-  private runBatch(batch: RowBatch<InsertPlan>, table: TableObject): void {
+  /** Executes a batch of INSERTs and empties it. */
+  private runInserts(batch: RowBatch<InsertPlan>, table: TableObject): void {
     const states = batch.states;
     const k = states.length;
     if (k === 0) return;
