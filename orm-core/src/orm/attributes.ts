@@ -4,7 +4,7 @@
  * backrefs in step, record history for the flush and cascade save-update.
  */
 import { DetachedInstanceError, InvalidRequestError, ObjectDeletedError, UnmappedClassError } from "../errors/errors";
-import { InstanceState, stateKey, stateOf } from "./instance-state";
+import { InstanceState, stateKey, stateOf, statelessDict } from "./instance-state";
 import { makeCollection, quiet, type CollectionEvents, type InstrumentedList } from "./collections";
 import type { Mapper } from "./mapper";
 import type { RelationshipProperty } from "./relationship";
@@ -289,7 +289,11 @@ export function instrumentClass(proto: object, mapper: Mapper): void {
   for (const prop of mapper.columnProps) {
     const key = prop.key;
     Object.defineProperty(proto, key, {
-      get(this: object) { return readColumn(requireState(this, `reading ${key}`), key); },
+      get(this: object) {
+        // A loaded object without a state yet has every column in its dictionary (instance-state.ts).
+        const lazy = statelessDict(this);
+        return lazy !== undefined ? lazy[key] : readColumn(requireState(this, `reading ${key}`), key);
+      },
       set(this: object, v: unknown) { writeColumn(requireState(this, `setting ${key}`), key, v); },
       enumerable: true, configurable: true,
     });

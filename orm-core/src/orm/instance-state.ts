@@ -194,6 +194,23 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/**
+ * A loaded object may have no state yet (loading.ts, instanceFromDictRow): most loaded objects are
+ * only read, and an object fewer per row is much of what loading costs (every one survives
+ * scavenges). Such an object is clean, not expired, with every column loaded: under `stateKey` it
+ * holds its attribute dictionary, under `lazySessionKey` its session, and stateOf() makes its state
+ * on first need, through the maker loading.ts registers.
+ */
+export const lazySessionKey: unique symbol = Symbol.for("orm-core.lazySession") as never;
+let stateMaker: ((obj: object, dict: Record<string, unknown>) => InstanceState) | undefined;
+/** @internal */ export function setStateMaker(make: (obj: object, dict: Record<string, unknown>) => InstanceState): void { stateMaker = make; }
+
 export function stateOf(obj: object): InstanceState | undefined {
-  return (obj as any)[stateKey];
+  const s = (obj as any)[stateKey];
+  return s === undefined || s instanceof InstanceState ? s : stateMaker!(obj, s);
+}
+/** The attribute dictionary of a loaded object that has no state yet (see lazySessionKey), else undefined. */
+export function statelessDict(obj: object): Record<string, unknown> | undefined {
+  const s = (obj as any)[stateKey];
+  return s === undefined || s instanceof InstanceState ? undefined : s;
 }

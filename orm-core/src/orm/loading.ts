@@ -16,7 +16,7 @@ import type { AliasNode, ColumnNode, CompoundNode, EntityNode, ExprNode, FromNod
 import { Integer } from "../schema/types";
 import { allOf, eqNode } from "../sql/expressions";
 import type { TableColumn } from "../schema/table";
-import { InstanceState, stateKey, stateOf } from "./instance-state";
+import { InstanceState, lazySessionKey, setStateMaker, stateKey, stateOf, statelessDict } from "./instance-state";
 import { AliasedClass, mapperOf, type ColumnProp, type Mapper } from "./mapper";
 import type { RelationshipProperty, LazyStrategy } from "./relationship";
 import { LoaderOption, ColumnLoaderOption } from "./strategy-options";
@@ -339,6 +339,7 @@ export function instanceFromRow(session: Session, mapper: Mapper, row: readonly 
   if (key === undefined) return null;
   const existing = session.identityMap.get(mapper, key);
   if (existing) {
+    if (!populateExisting && statelessDict(existing)) return existing; // loaded and untouched since
     const st = stateOf(existing)!;
     if (st.allExpired || populateExisting || st.expired.size) refreshFromRow(session, st, populateExisting, (i) => processValue(props[i]!.column.node, row[start + i]));
     return existing;
@@ -394,6 +395,7 @@ function instanceFromDictRow(session: Session, mapper: Mapper, row: Record<strin
   if (key === undefined) return null;
   const existing = session.identityMap.get(mapper, key);
   if (existing) {
+    if (!populateExisting && statelessDict(existing)) return existing; // loaded and untouched since
     const st = stateOf(existing)!;
     if (st.allExpired || populateExisting || st.expired.size) refreshFromRow(session, st, populateExisting, (i) => processValue(props[i]!.column.node, row[props[i]!.key]));
     return existing;
@@ -405,15 +407,35 @@ function instanceFromDictRow(session: Session, mapper: Mapper, row: Record<strin
     const v = row[k];
     if (v !== null && v !== undefined) row[k] = r(v);
   }
+  // No state until one is needed (instance-state.ts, lazySessionKey; made by stateOfLoaded).
   const obj = new mapper.Blank();
-  const st = new InstanceState(obj, mapper, row);
-  (obj as any)[stateKey] = st;
-  st.setIdentity(key, idx.length === 1 ? (pk === key ? undefined : [pk]) : (pk as unknown[]));
-  st.session = session;
+  (obj as any)[stateKey] = row;
+  (obj as any)[lazySessionKey] = session;
   session.identityMap.set(mapper, key, obj);
   if (listening.load && instanceEventsOf(mapper).load) dispatchInstance(mapper, "load", obj, { session, populateExisting });
   return obj;
 }
+
+/** The state of an object instanceFromDictRow made without one: persistent in its session, nothing changed. */
+function stateOfLoaded(obj: object, dict: Record<string, unknown>): InstanceState {
+  const mapper = mapperOf(obj)!;
+  const st = new InstanceState(obj, mapper, dict);
+  const props = mapper.columnProps;
+  const idx = mapper.pkIndexes;
+  if (idx.length === 1) {
+    const v = dict[props[idx[0]!]!.key];
+    const key = identityKeyOfValue(v)!;
+    st.setIdentity(key, key === v ? undefined : [v]);
+  } else {
+    const pk = idx.map((i) => dict[props[i]!.key]);
+    st.setIdentity(mapper.identityKey(pk)!, pk);
+  }
+  st.session = (obj as any)[lazySessionKey];
+  (obj as any)[lazySessionKey] = undefined;
+  (obj as any)[stateKey] = st;
+  return st;
+}
+setStateMaker(stateOfLoaded);
 
 /**
  * Row → instance when the row holds only some columns (`props`, positions in mapper.columnProps,
@@ -429,6 +451,7 @@ function instanceFromPositions(session: Session, mapper: Mapper, row: readonly u
   let obj = session.identityMap.get(mapper, key);
   let st: InstanceState;
   if (obj) {
+    if (!populateExisting && statelessDict(obj)) return obj; // loaded and untouched since
     st = stateOf(obj)!;
     const refreshAll = st.allExpired || populateExisting;
     if (!refreshAll && !st.expired.size) return obj;
@@ -742,8 +765,8 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
   if (rel.customJoin && !rel.secondary) return customJoinLoad(session, rel, parents);
   const parentKeyCols = rel.secondary ? rel.secondaryLocal.map(([p]) => p) : rel.direction === "MANYTOONE" ? rel.pairs.map(([local]) => local) : rel.pairs.map(([local]) => local);
   const keyOf = (obj: object) => {
-    const st = stateOf(obj)!;
-    return parentKeyCols.map((c) => columnValue(st, st.mapper.keyOfColumn(c)));
+    const mapper = mapperOf(obj)!;
+    return parentKeyCols.map((c) => loadedValue(obj, mapper.keyOfColumn(c)));
   };
   if (rel.direction === "MANYTOONE") {
     // Many-to-one: collect the foreign keys, take what the identity map has, load the rest by primary key.
@@ -803,8 +826,7 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
       const children = loadEntities(session, slot, query);
       for (let c = 0; c < children.length; c++) {
         const child = children[c]!;
-        const cst = stateOf(child)!;
-        const list = groups.get(oneColumn ? columnValue(cst, remoteKeys[0]!) : groupKey(remoteKeys.map((k) => columnValue(cst, k))));
+        const list = groups.get(oneColumn ? loadedValue(child, remoteKeys[0]!) : groupKey(remoteKeys.map((k) => loadedValue(child, k))));
         if (list) list.push(child);
         allChildren.push(child);
       }
@@ -844,7 +866,7 @@ function loadOneCollection(session: Session, rel: RelationshipProperty, st: Inst
     const loaded = loadEntities(session, q.slot, { sql: q.sql, parameters: paramsFor(q, [bindFor(col, key)]) });
     for (let c = 0; c < loaded.length; c++) {
       const child = loaded[c]!;
-      if (columnValue(stateOf(child)!, remoteKey) === key) children.push(child);
+      if (loadedValue(child, remoteKey) === key) children.push(child);
     }
   }
   setLoaded(st, rel, children);
@@ -857,6 +879,11 @@ function loadOneCollection(session: Session, rel: RelationshipProperty, st: Inst
  */
 function columnValue(st: InstanceState, key: string): unknown {
   return key in st.dict ? st.dict[key] : (st.obj as any)[key];
+}
+/** columnValue() of an object, without making a state for one loaded without (its dictionary has every column). */
+function loadedValue(obj: object, key: string): unknown {
+  const lazy = statelessDict(obj);
+  return lazy !== undefined ? lazy[key] : columnValue(stateOf(obj)!, key);
 }
 
 /**

@@ -14,7 +14,7 @@ import { CompoundSelect } from "../sql/compound";
 import { executeCompound } from "./compound-loading";
 import { Insert, Update, Delete } from "../sql/dml";
 import type { InstanceState } from "./instance-state";
-import { stateOf } from "./instance-state";
+import { lazySessionKey, stateOf, statelessDict } from "./instance-state";
 import { mapperOf, type Mapper } from "./mapper";
 import { requireState, describeState, setLoaded, cascadeItems } from "./attributes";
 import { executeSelect, loadByIdentity, loadExpiredAttributes } from "./loading";
@@ -36,7 +36,10 @@ export interface SessionOptions {
 type Ctor<T> = abstract new (...args: any[]) => T;
 
 const expire = (st: InstanceState): void => st.expireAll();
-const detach = (st: InstanceState): void => { st.session = undefined; };
+const detach = (obj: object): void => {
+  if (statelessDict(obj)) (obj as any)[lazySessionKey] = undefined; // no state to make for this
+  else stateOf(obj)!.session = undefined;
+};
 
 export class Session {
   static readonly __isSessionClass = true;
@@ -366,7 +369,7 @@ export class Session {
   }
   expungeAll(): void {
     this.changed.clear();
-    this.identityMap.eachState(detach);
+    this.identityMap.forEach(detach);
     for (const st of this.newStates) st.session = undefined;
     for (const st of this.deletedStates) { st.deleted = false; }
     this.identityMap.clear();

@@ -5,8 +5,8 @@
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { declarativeBase, mapped, Column, Integer, String, Boolean, DateTime, ForeignKey, relationship, createEngine, sessionmaker, select, update } from "../../src/index";
-import { expectStatementCount } from "../support/sql";
+import { declarativeBase, mapped, Column, Integer, String, Boolean, DateTime, ForeignKey, relationship, createEngine, sessionmaker, select, selectinload, update, inspect, DetachedInstanceError } from "../../src/index";
+import { expectStatementCount, rows } from "../support/sql";
 
 function model() {
   const Base = declarativeBase();
@@ -88,4 +88,72 @@ test("a relationship named like an Object.prototype member still lazy-loads (its
   s.close();
   const box = Session().scalars(select(Box)).one();
   assert.equal((box.valueOf as unknown as Item[]).length, 2);
+});
+
+test("a loaded object read but never touched (it gets no state until needed) goes through every session transition as any other", () => {
+  const { Event, engine, Session } = model();
+  const s = Session();
+  s.addAll([new Event({ title: "a" }), new Event({ title: "b" }), new Event({ title: "c" })]);
+  s.commit();
+  s.close();
+
+  const s1 = Session();
+  const [a, b, c] = s1.scalars(select(Event).orderBy(Event.id)).all();
+  assert.equal(a!.title, "a"); // a read alone
+  // Queried again: the same objects; by get(): the same object, no SELECT.
+  assert.equal(s1.scalars(select(Event).where(Event.id.eq(b!.id))).one(), b);
+  expectStatementCount(engine, 0, () => assert.equal(s1.get(Event, c!.id), c));
+  assert.deepEqual([inspect(a!).persistent, s1.contains(b!), inspect(c!).identity], [true, true, [3]]);
+  // Changed, deleted: flushed.
+  b!.title = "b2";
+  s1.delete(c!);
+  s1.commit();
+  assert.deepEqual(rows(engine, "SELECT title FROM events ORDER BY id"), [["a"], ["b2"]]);
+
+  // Closing detaches what was loaded and never touched: reads still work, loads can't.
+  const s2 = Session();
+  const [a2] = s2.scalars(select(Event).orderBy(Event.id)).all();
+  s2.close();
+  assert.equal(s2.contains(a2!), false);
+  assert.equal(inspect(a2!).detached, true);
+  assert.equal(a2!.title, "a");
+  // A detached object joins another session; a change there is flushed.
+  const s3 = Session();
+  s3.add(a2!);
+  a2!.title = "a3";
+  s3.commit();
+  assert.deepEqual(rows(engine, "SELECT title FROM events ORDER BY id"), [["a3"], ["b2"]]);
+
+  // Expired by a commit, or by expire(): reloaded on the next read.
+  const s4 = Session();
+  const [a4] = s4.scalars(select(Event).orderBy(Event.id)).all();
+  s4.execute(update(Event).where(Event.id.eq(a4!.id)).values({ title: "a4" }), undefined, { synchronizeSession: false });
+  s4.expire(a4!);
+  assert.equal(a4!.title, "a4");
+  s4.close();
+});
+
+test("relationships of loaded objects that have no state yet: lazy loads, selectin, and a detached parent's refusal", () => {
+  const Base = declarativeBase();
+  @mapped class Parent extends Base.model("parents", { id: Column(Integer, { primaryKey: true }), name: Column(String(20)), kids: relationship<Kid[]>("Kid", { backPopulates: "parent" }) }) {}
+  @mapped class Kid extends Base.model("kids", { id: Column(Integer, { primaryKey: true }), parent_id: Column(Integer, ForeignKey("parents.id")), parent: relationship<Parent>("Parent", { backPopulates: "kids" }) }) {}
+  const engine = createEngine("sqlite:///:memory:");
+  Base.metadata.createAll(engine);
+  const Session = sessionmaker({ bind: engine });
+  const s = Session();
+  s.addAll([new Parent({ name: "p", kids: [new Kid({}), new Kid({})] }), new Parent({ name: "q", kids: [new Kid({})] })]);
+  s.commit();
+  s.close();
+  const s1 = Session();
+  const [p, q] = s1.scalars(select(Parent).orderBy(Parent.id).options(selectinload(Parent.kids))).all();
+  assert.deepEqual([p!.kids.length, q!.kids.length], [2, 1]);
+  assert.equal(p!.kids[0]!.parent, p); // many-to-one from the identity map
+  const s2 = Session();
+  const [k] = s2.scalars(select(Kid).orderBy(Kid.id)).all();
+  assert.equal(k!.parent!.name, "p"); // lazy load
+  s2.close();
+  const s3 = Session();
+  const [p3] = s3.scalars(select(Parent).orderBy(Parent.id)).all();
+  s3.close();
+  assert.throws(() => p3!.kids, (e: Error) => e instanceof DetachedInstanceError);
 });
