@@ -344,7 +344,7 @@ export function instanceFromRow(session: Session, mapper: Mapper, row: readonly 
     if (st.allExpired || populateExisting || st.expired.size) refreshFromRow(session, st, populateExisting, (i) => processValue(props[i]!.column.node, row[start + i]));
     return existing;
   }
-  const obj = new mapper.Blank();
+  const obj = new mapper.Blank(undefined);
   const st = new InstanceState(obj, mapper);
   (obj as any)[stateKey] = st;
   const dict = st.dict;
@@ -408,9 +408,7 @@ function instanceFromDictRow(session: Session, mapper: Mapper, row: Record<strin
     if (v !== null && v !== undefined) row[k] = r(v);
   }
   // No state until one is needed (instance-state.ts, lazySessionKey; made by stateOfLoaded).
-  const obj = new mapper.Blank();
-  (obj as any)[stateKey] = row;
-  (obj as any)[lazySessionKey] = session;
+  const obj = new mapper.Blank(row, session);
   session.identityMap.set(mapper, key, obj);
   if (listening.load && instanceEventsOf(mapper).load) dispatchInstance(mapper, "load", obj, { session, populateExisting });
   return obj;
@@ -470,7 +468,7 @@ function instanceFromPositions(session: Session, mapper: Mapper, row: readonly u
     if (refreshed !== undefined) dispatchInstance(mapper, "refresh", obj, { session, populateExisting }, refreshed);
     return obj;
   }
-  obj = new mapper.Blank();
+  obj = new mapper.Blank(undefined);
   st = new InstanceState(obj, mapper);
   (obj as any)[stateKey] = st;
   props.forEach((i, j) => { const raw = row[at[j]!]; const r = procs[i]; st.dict[all[i]!.key] = raw === null || raw === undefined ? null : r ? r(raw) : raw; });
@@ -522,7 +520,8 @@ export function executePlanned(session: Session, node: SelectNode | CompoundNode
   const dictSlot = width === 1 && !hasJoinedCollections ? asDictSlot(slots[0]!) : undefined;
   const dictRows = dictSlot && session.connection().executeByName(compiled, dictSlot.mapper.rowDictKeys!);
   if (dictRows) {
-    const out = new Array<unknown>(dictRows.length);
+    // Each row's object takes its place in the rows' array.
+    const out = dictRows as unknown[];
     for (let r = 0; r < dictRows.length; r++) {
       const obj = (out[r] = instanceFromDictRow(session, dictSlot!.mapper, dictRows[r]!, populateExisting));
       if (obj && dictSlot!.selectin.length) pushUnique(loadedPerSlot, dictSlot!.selectin, obj);

@@ -4,6 +4,7 @@
  * that are SQL expressions and join/loader targets.
  */
 import { ormKind } from "../util/kind";
+import { lazySessionKey, stateKey } from "./instance-state";
 import { ArgumentError, InvalidRequestError } from "../errors/errors";
 import type { TableColumn, TableObject } from "../schema/table";
 import { ColumnElement, allOf, eqNode } from "../sql/expressions";
@@ -165,11 +166,12 @@ export class Mapper {
   /** Every class below this one, nearest first. */
   readonly descendants: Mapper[] = [];
   /**
-   * `new Blank()`: an instance of the class without running its constructor (for loaded rows). A
-   * function of its own rather than Object.create(prototype), so V8 sizes these objects to the one
-   * property they get (the state): 32 bytes instead of 56 per loaded object.
+   * `new Blank(state)`, or `new Blank(dictionary, session)` for an object without a state yet
+   * (instance-state.ts): an instance of the class without running its constructor (for loaded
+   * rows). A function of its own rather than Object.create(prototype), which sets both properties
+   * itself, so V8 sizes these objects to them.
    */
-  readonly Blank: new () => object;
+  readonly Blank: new (state: object | undefined, session?: object) => object;
   /** Makes this class's attribute dictionaries (instance-state.ts). */
   readonly Dict = dictMaker();
 
@@ -180,7 +182,10 @@ export class Mapper {
   ) {
     const parent = inheritance.inherits;
     this.inherits = parent;
-    const Blank = function Blank() {} as unknown as new () => object;
+    const Blank = function Blank(this: any, state: object | undefined, session?: object) {
+      this[stateKey] = state;
+      this[lazySessionKey] = session;
+    } as unknown as new (state: object | undefined, session?: object) => object;
     Blank.prototype = cls.prototype;
     this.Blank = Blank;
     this.root = parent ? parent.root : this;

@@ -542,7 +542,7 @@ export class Session {
     }
     const { initInstance } = require("./attributes");
     if (!target) {
-      target = new mapper.Blank();
+      target = new mapper.Blank(undefined);
       initInstance(target, mapper, undefined);
       if (load) this.add(target);
       else {
