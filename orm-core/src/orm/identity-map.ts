@@ -39,6 +39,28 @@ export function identityKeyOfValue(v: unknown): IdentityKey | undefined {
   if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v;
   return keyPart(v);
 }
+/** The identity key of the primary key values in an object's attribute dictionary; undefined when one is missing or null. */
+export function identityKeyOfDict(mapper: Mapper, dict: Record<string, unknown>): IdentityKey | undefined {
+  const pk = mapper.primaryKeyProps;
+  return pk.length === 1 ? identityKeyOfValue(dict[pk[0]!.key]) : identityKeyOf(pk.map((p) => dict[p.key]));
+}
+/**
+ * Gives a state the identity of the primary key values in its dictionary and returns its key;
+ * undefined, with nothing set, when one is missing or null. (No array for a key that is its one value.)
+ */
+export function identifyByDict(st: InstanceState): IdentityKey | undefined {
+  const pk = st.mapper.primaryKeyProps;
+  if (pk.length === 1) {
+    const v = st.dict[pk[0]!.key];
+    const key = identityKeyOfValue(v);
+    if (key !== undefined) st.setIdentity(key, key === v ? undefined : [v]);
+    return key;
+  }
+  const values = pk.map((p) => st.dict[p.key]);
+  const key = identityKeyOf(values);
+  if (key !== undefined) st.setIdentity(key, values);
+  return key;
+}
 /** A key value as text that two equal values share (strings quoted, dates by instant, bytes by content). */
 function keyPart(v: unknown): string {
   if (v instanceof Date) return `D${v.getTime()}`;

@@ -24,7 +24,7 @@ import { NO_VALUE, setLoaded } from "./attributes";
 import { quiet, type InstrumentedList } from "./collections";
 import { isWriteOnly } from "./writeonly";
 import type { Session } from "./session";
-import { identityKeyOfValue, type IdentityKey } from "./identity-map";
+import { identifyByDict, identityKeyOfDict, type IdentityKey } from "./identity-map";
 import { columnExpressionsToReload, loadedColumnExpressions, populateColumnExpressions, type ColumnExpressionProp } from "./column-property";
 
 /** Largest IN list per selectin query (SQLite's default variable limit is far higher; keeps statements cacheable). */
@@ -373,39 +373,21 @@ function asDictSlot(slot: Slot): EntitySlot | undefined {
 function instanceFromDictRow(session: Session, mapper: Mapper, row: Record<string, unknown>, populateExisting: boolean): object | null {
   const props = mapper.columnProps;
   const procs = mapper.resultProcessors;
-  const idx = mapper.pkIndexes;
-  let key: IdentityKey | undefined;
-  // The key's values: the one value, or (composite keys) an array.
-  let pk: unknown;
-  if (idx.length === 1) {
-    const i = idx[0]!;
-    const v = row[props[i]!.key];
-    const r = procs[i];
-    key = identityKeyOfValue((pk = v === null || v === undefined || !r ? v : r(v)));
-  } else {
-    const values = new Array<unknown>(idx.length);
-    for (let j = 0; j < idx.length; j++) {
-      const i = idx[j]!;
-      const v = row[props[i]!.key];
-      const r = procs[i];
-      values[j] = v === null || v === undefined || !r ? v : r(v);
-    }
-    key = mapper.identityKey((pk = values));
-  }
-  if (key === undefined) return null;
-  const existing = session.identityMap.get(mapper, key);
-  if (existing) {
-    if (!populateExisting && statelessDict(existing)) return existing; // loaded and untouched since
-    const st = stateOf(existing)!;
-    if (st.allExpired || populateExisting || st.expired.size) refreshFromRow(session, st, populateExisting, (i) => processValue(props[i]!.column.node, row[props[i]!.key]));
-    return existing;
-  }
   for (let i = 0; i < procs.length; i++) {
     const r = procs[i];
     if (r === undefined) continue;
     const k = props[i]!.key;
     const v = row[k];
     if (v !== null && v !== undefined) row[k] = r(v);
+  }
+  const key = identityKeyOfDict(mapper, row);
+  if (key === undefined) return null;
+  const existing = session.identityMap.get(mapper, key);
+  if (existing) {
+    if (!populateExisting && statelessDict(existing)) return existing; // loaded and untouched since
+    const st = stateOf(existing)!;
+    if (st.allExpired || populateExisting || st.expired.size) refreshFromRow(session, st, populateExisting, (i) => row[props[i]!.key]);
+    return existing;
   }
   // No state until one is needed (instance-state.ts, lazySessionKey; made by stateOfLoaded).
   const obj = new mapper.Blank(row, session);
@@ -416,18 +398,8 @@ function instanceFromDictRow(session: Session, mapper: Mapper, row: Record<strin
 
 /** The state of an object instanceFromDictRow made without one: persistent in its session, nothing changed. */
 function stateOfLoaded(obj: object, dict: Record<string, unknown>): InstanceState {
-  const mapper = mapperOf(obj)!;
-  const st = new InstanceState(obj, mapper, dict);
-  const props = mapper.columnProps;
-  const idx = mapper.pkIndexes;
-  if (idx.length === 1) {
-    const v = dict[props[idx[0]!]!.key];
-    const key = identityKeyOfValue(v)!;
-    st.setIdentity(key, key === v ? undefined : [v]);
-  } else {
-    const pk = idx.map((i) => dict[props[i]!.key]);
-    st.setIdentity(mapper.identityKey(pk)!, pk);
-  }
+  const st = new InstanceState(obj, mapperOf(obj)!, dict);
+  identifyByDict(st);
   st.session = (obj as any)[lazySessionKey];
   (obj as any)[lazySessionKey] = undefined;
   (obj as any)[stateKey] = st;
@@ -516,18 +488,15 @@ export function executePlanned(session: Session, node: SelectNode | CompoundNode
   const filled = new Map<InstanceState, Map<string, Set<object>>>();
   const loadedPerSlot: Map<PathLoad[], object[]> = new Map();
   const width = slots.length;
-  // Whole objects of one class whose rows can be their dictionaries: rows as objects (instanceFromDictRow).
-  const dictSlot = width === 1 && !hasJoinedCollections ? asDictSlot(slots[0]!) : undefined;
-  const dictRows = dictSlot && session.connection().executeByName(compiled, dictSlot.mapper.rowDictKeys!);
-  if (dictRows) {
-    // Each row's object takes its place in the rows' array.
-    const out = dictRows as unknown[];
-    for (let r = 0; r < dictRows.length; r++) {
-      const obj = (out[r] = instanceFromDictRow(session, dictSlot!.mapper, dictRows[r]!, populateExisting));
-      if (obj && dictSlot!.selectin.length) pushUnique(loadedPerSlot, dictSlot!.selectin, obj);
+  // Whole objects of one class (select(User)): loadEntities, with rows as their dictionaries where it can.
+  const whole = width === 1 && !hasJoinedCollections ? asDictSlot(slots[0]!) : undefined;
+  if (whole) {
+    const objs = loadEntities(session, whole, compiled, populateExisting);
+    if (whole.selectin.length) {
+      const loaded = objs.filter((o): o is object => o !== null);
+      for (const load of whole.selectin) runPathLoad(session, load, loaded, populateExisting);
     }
-    for (const [loads, objs] of loadedPerSlot) for (const load of loads) runPathLoad(session, load, objs, populateExisting);
-    return Result.ofColumn([dictSlot!.mapper.name], out, false);
+    return Result.ofColumn([whole.mapper.name], objs, false);
   }
   const cursor = session.connection().execute(compiled);
   // One slot (select(User), select(User.name)): its values, no row array per row (Result.ofColumn).
@@ -698,32 +667,28 @@ const PLACEHOLDER: ExprNode = Object.freeze({ kind: "bind", value: 0, type: Inte
 /** session.get() when the identity map can't answer: SELECT ... WHERE pk = ?, compiled once per mapper. */
 export function loadByIdentity(session: Session, mapper: Mapper, pk: readonly unknown[], populateExisting: boolean): object | null {
   const pkCols = mapper.primaryKeyProps.map((p) => p.column.node as ColumnNode);
-  const q = cachedQuery(mapper, "get", () => entitySelect(mapper, pkCols.map((c) => ({ kind: "binary", op: "=", left: c, right: PLACEHOLDER, type: Integer }) as ExprNode), []));
+  const q = cachedQuery(mapper, "get", () => entitySelect(mapper, pkCols.map((c) => eqNode(c, PLACEHOLDER)), []));
   // An array row: for one row, an object row (loadEntities) saves nothing and costs a little (W2 +3%).
   const rows = session.connection().execute({ sql: q.sql, parameters: paramsFor(q, pk.map((v, i) => bindFor(pkCols[i]!, v))) }).rows;
   return rows[0] ? hydrateSlot(session, q.slot, rows[0], populateExisting) : null;
 }
 
 /**
- * Runs a loader's query of whole `slot` objects and returns them: rows as dictionaries where the
- * mapping allows (instanceFromDictRow), else arrays through hydrateSlot.
+ * Runs a query of whole `slot` objects and returns one per row (null for a row without a key): rows
+ * as dictionaries where the mapping allows (instanceFromDictRow), else arrays through hydrateSlot.
  */
-function loadEntities(session: Session, slot: EntitySlot, query: CompiledQuery): object[] {
+function loadEntities(session: Session, slot: EntitySlot, query: CompiledQuery, populateExisting = false): (object | null)[] {
   const conn = session.connection();
-  const out: object[] = [];
   const dictRows = asDictSlot(slot) ? conn.executeByName(query, slot.mapper.rowDictKeys!) : undefined;
   if (dictRows) {
-    for (let r = 0; r < dictRows.length; r++) {
-      const obj = instanceFromDictRow(session, slot.mapper, dictRows[r]!, false);
-      if (obj) out.push(obj);
-    }
+    // Each row's object takes its place in the rows' array.
+    const out = dictRows as unknown as (object | null)[];
+    for (let r = 0; r < dictRows.length; r++) out[r] = instanceFromDictRow(session, slot.mapper, dictRows[r]!, populateExisting);
     return out;
   }
   const rows = conn.execute(query).rows;
-  for (let r = 0; r < rows.length; r++) {
-    const obj = hydrateSlot(session, slot, rows[r]!, false);
-    if (obj) out.push(obj);
-  }
+  const out = new Array<object | null>(rows.length);
+  for (let r = 0; r < rows.length; r++) out[r] = hydrateSlot(session, slot, rows[r]!, populateExisting);
   return out;
 }
 
@@ -826,7 +791,8 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
       // The child's own foreign key says its parent.
       const children = loadEntities(session, slot, query);
       for (let c = 0; c < children.length; c++) {
-        const child = children[c]!;
+        const child = children[c];
+        if (!child) continue;
         const list = groups.get(oneColumn ? loadedValue(child, remoteKeys[0]!) : groupKey(remoteKeys.map((k) => loadedValue(child, k))));
         if (list) list.push(child);
         allChildren.push(child);
@@ -866,8 +832,8 @@ function loadOneCollection(session: Session, rel: RelationshipProperty, st: Inst
     const q = cachedQuery(rel, "1", () => entitySelect(rel.target, [inPlaceholders([col], 1)], rel.orderBy));
     const loaded = loadEntities(session, q.slot, { sql: q.sql, parameters: paramsFor(q, [bindFor(col, key)]) });
     for (let c = 0; c < loaded.length; c++) {
-      const child = loaded[c]!;
-      if (loadedValue(child, remoteKey) === key) children.push(child);
+      const child = loaded[c];
+      if (child && loadedValue(child, remoteKey) === key) children.push(child);
     }
   }
   setLoaded(st, rel, children);
@@ -961,7 +927,7 @@ function inPlaceholders(cols: ColumnNode[], n: number): ExprNode {
   if (cols.length === 1) {
     return { kind: "binary", op: "IN", left: cols[0]!, right: { kind: "grouping", element: { kind: "clauselist", op: ",", clauses: keys.map(() => PLACEHOLDER), type: Integer }, type: Integer }, type: Integer };
   }
-  const ors: ExprNode[] = keys.map(() => ({ kind: "clauselist", op: "AND", clauses: cols.map((c) => ({ kind: "binary", op: "=", left: c, right: PLACEHOLDER, type: Integer })), type: Integer }));
+  const ors = keys.map(() => allOf(cols.map((c) => eqNode(c, PLACEHOLDER))));
   return { kind: "clauselist", op: "OR", clauses: ors, type: Integer };
 }
 
@@ -1009,7 +975,7 @@ export function loadExpiredAttributes(st: InstanceState, also: readonly string[]
   const mapper = st.mapper;
   const deferred = new Set(mapper.deferredIndexes.map((i) => mapper.columnProps[i]!.key));
   const wanted = mapper.columnProps.filter((p) => also.includes(p.key) || st.expired.has(p.key) || (st.allExpired && !deferred.has(p.key)) || (p.column.primaryKey && !(p.key in st.dict)));
-  const pkWhere = mapper.primaryKeyProps.map((p) => ({ kind: "binary", op: "=", left: p.column.node, right: { kind: "bind", value: st.identityValue(mapper.primaryKeyProps.indexOf(p)) ?? st.dict[p.key] ?? pkFromKey(st, p.key), type: p.column.type }, type: Integer }) as ExprNode);
+  const pkWhere = mapper.primaryKeyProps.map((p) => ({ kind: "binary", op: "=", left: p.column.node, right: { kind: "bind", value: st.identityValue(mapper.primaryKeyProps.indexOf(p)) ?? st.dict[p.key], type: p.column.type }, type: Integer }) as ExprNode);
   const exprs = mapper.columnExpressions ? columnExpressionsToReload(st, also) : undefined;
   const columns: ExprNode[] = wanted.map((p) => p.column.node);
   if (exprs) for (const e of exprs) columns.push(e.columnFor(mapper.table.node));
@@ -1030,10 +996,6 @@ export function loadExpiredAttributes(st: InstanceState, also: readonly string[]
   if (listening.refresh) dispatchInstance(mapper, "refresh", st.obj, { session, populateExisting: false }, fullRefresh ? null : wanted.map((p) => p.key));
 }
 
-/** The primary key values survive expiry with the identity; recover one by attribute. */
-function pkFromKey(st: InstanceState, key: string): unknown {
-  return st.identityValue(st.mapper.primaryKeyProps.findIndex((p) => p.key === key));
-}
 void quiet;
 export type { InstrumentedList };
 export function compileForSession(stmt: Select<any>): CompiledQuery { return SqlCompiler.compile(planSelect(stmt).node); }

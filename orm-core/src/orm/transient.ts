@@ -5,6 +5,7 @@
 import { InvalidRequestError } from "../errors/errors";
 import { emptyDict } from "./instance-state";
 import { describeState, requireState } from "./attributes";
+import { identifyByDict } from "./identity-map";
 
 /**
  * Makes an object transient: removes it from its session (this object only, no cascade), drops
@@ -46,12 +47,10 @@ export function makeTransientToDetached(obj: object): void {
   }
   const mapper = st.mapper;
   mapper.registry.configure();
-  const pk = mapper.primaryKeyProps.map((p) => st.dict[p.key] ?? null);
-  const key = mapper.identityKey(pk);
+  const key = identifyByDict(st);
   if (key === undefined) {
     throw new InvalidRequestError(`makeTransientToDetached(): ${describeState(st)} has no complete primary key (${mapper.primaryKeyProps.map((p) => p.key).join(", ")}); set it first, e.g. obj.${mapper.primaryKeyProps[0]?.key ?? "id"} = 1.`);
   }
-  st.setIdentity(key, pk);
   st.deleted = false;
   st.wasDeleted = false;
   // What it holds is what the database holds; the columns it does not hold load when read.

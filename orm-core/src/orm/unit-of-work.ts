@@ -17,7 +17,7 @@ import { executeSelect, selectinLoad, selectChildKeys } from "./loading";
 import { isWriteOnly, writeOnlyMembers } from "./writeonly";
 import { Persister, UndoLog } from "./persistence";
 import { hasChanges } from "./changed-states";
-import { identityKeyOf, identityKeyOfValue, type IdentityKey } from "./identity-map";
+import { identifyByDict } from "./identity-map";
 import type { Session } from "./session";
 
 /** Where a row's foreign key comes from at flush: a parent object (its key), or null. */
@@ -270,7 +270,8 @@ export function flush(session: Session): void {
     for (let i = 0; i < inserts.length; i++) {
       const st = inserts[i]!;
       if (!allNew) session.newStates.delete(st);
-      const key = identify(st);
+      const key = identifyByDict(st);
+      if (key === undefined) throw new InvalidRequestError(`Instance ${describeState(st)} has a NULL primary key after INSERT; give it a value or use an integer primary key.`);
       session.identityMap.set(st.mapper, key, st.obj);
       session.txInserted.push(st);
       if (listening.pending_to_persistent) dispatchSession(session, "pending_to_persistent", st.obj);
@@ -522,23 +523,6 @@ function inTable(st: InstanceState, table: TableObject): boolean {
   return st.mapper.table === table || (st.mapper.tables.length > 1 && st.mapper.tables.includes(table));
 }
 /** Whether rows of `table` may refer to other rows of it (a relationship of one of their classes targets it). */
-/** Gives an inserted object its identity, from its primary key values (no array for a one-column key). */
-function identify(st: InstanceState): IdentityKey {
-  const pkProps = st.mapper.primaryKeyProps;
-  let key: IdentityKey | undefined;
-  if (pkProps.length === 1) {
-    const v = st.dict[pkProps[0]!.key];
-    key = identityKeyOfValue(v);
-    if (key !== undefined) st.setIdentity(key, key === v ? undefined : [v]);
-  } else {
-    const pk = pkProps.map((p) => st.dict[p.key]);
-    key = identityKeyOf(pk);
-    if (key !== undefined) st.setIdentity(key, pk);
-  }
-  if (key === undefined) throw new InvalidRequestError(`Instance ${describeState(st)} has a NULL primary key after INSERT; give it a value or use an integer primary key.`);
-  return key;
-}
-
 function refersToOwnTable(rows: InstanceState[], table: TableObject): boolean {
   const seen = new Set<Mapper>();
   let last: Mapper | undefined;
