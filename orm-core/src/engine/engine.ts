@@ -188,12 +188,14 @@ export class Connection {
   /** Whether SQLite takes `UPDATE ... FROM` (3.33+; better-sqlite3 bundles a newer one, a custom build may not). */
   get supportsUpdateFrom(): boolean { return this.engine.sqliteVersion(this.db) >= 3_033_000; }
 
-  private prepared(sql: string): DriverStatement {
-    let stmt = this.statements.get(sql);
+  /** The statement for `sql`, prepared once: rows as arrays, or (executeByName) as objects, each mode its own statement. */
+  private prepared(sql: string, objectRows = false): DriverStatement {
+    const cache = objectRows ? this.objectRowStatements : this.statements;
+    let stmt = cache.get(sql);
     if (!stmt) {
       stmt = this.db.prepare(sql);
-      if (stmt.reader) stmt.raw(true);
-      this.statements.set(sql, stmt);
+      if (stmt.reader && !objectRows) stmt.raw(true);
+      cache.set(sql, stmt);
     }
     return stmt;
   }
@@ -229,14 +231,11 @@ export class Connection {
   executeByName(query: CompiledQuery, names: readonly string[]): Record<string, unknown>[] | undefined {
     this.check();
     const { sql, parameters } = query;
-    let stmt = this.objectRowStatements.get(sql);
-    if (!stmt) {
-      try {
-        stmt = this.db.prepare(sql);
-      } catch {
-        return undefined; // execute() reports it
-      }
-      this.objectRowStatements.set(sql, stmt);
+    let stmt: DriverStatement;
+    try {
+      stmt = this.prepared(sql, true);
+    } catch {
+      return undefined; // execute() reports it
     }
     if (!stmt.reader || !sameNames(columnNames(stmt), names)) return undefined;
     this.announce(sql, parameters);

@@ -4,7 +4,6 @@
  * that are SQL expressions and join/loader targets.
  */
 import { ormKind } from "../util/kind";
-import { lazySessionKey, stateKey } from "./instance-state";
 import { ArgumentError, InvalidRequestError } from "../errors/errors";
 import type { TableColumn, TableObject } from "../schema/table";
 import { ColumnElement, allOf, eqNode } from "../sql/expressions";
@@ -16,7 +15,7 @@ import type { Registry } from "../mapping/declarative";
 import type { AssociationProxySpec } from "./association-proxy";
 import type { ColumnExpressionProp } from "./column-property";
 import { identityKeyOf, type IdentityKey } from "./identity-map";
-import { dictMaker } from "./instance-state";
+import { dictMaker, lazySessionKey, stateKey } from "./instance-state";
 
 export interface ColumnProp { readonly key: string; readonly column: TableColumn }
 
@@ -333,7 +332,6 @@ export class Mapper {
   }
   toString(): string { return `Mapper[${this.name}(${this.table.name})]`; }
 }
-
 
 /**
  * The columns that join a joined-inheritance subclass's table to its parent's: the foreign keys

@@ -140,7 +140,7 @@ export class Persister {
     const parameters = batch.params.slice(0, k * shape.n);
     const key = shape.autoPk && states[0]!.mapper.keyOfColumn(shape.autoPk);
     try {
-      const res = this.conn.execute({ sql: k === 1 ? single : batchSql(plan, shape, k, single), parameters });
+      const res = this.conn.execute({ sql: k === 1 ? single : insertManySql(plan, shape, k, single), parameters });
       if (key) {
         // The rows took consecutive rowids, the last one's is lastrowid (see keysInOrder).
         const first = res.lastrowid! - k + 1;
@@ -436,24 +436,21 @@ export class Persister {
    * loaded), 500 per statement; each must be found, else another transaction changed them meanwhile.
    */
   deleteByKeys(mapper: Mapper, keys: readonly unknown[]): void {
-    const table = mapper.table;
-    const col = mapper.primaryKeyProps[0]!.column;
-    for (let i = 0; i < keys.length; i += 500) {
-      const chunk = keys.slice(i, i + 500);
-      const sql = cachedSql(table, `DM:${chunk.length}`, () => `DELETE FROM ${quoteIdentifier(table.name)} WHERE ${quoteIdentifier(table.name)}.${quoteIdentifier(col.name)} IN (${chunk.map(() => "?").join(", ")})`);
-      const res = this.conn.execute({ sql, parameters: chunk.map((k) => bindValue(col, k)) });
-      if (res.rowcount !== chunk.length) throw new StaleDataError(`DELETE statement on table '${table.name}' expected to delete ${chunk.length} row(s); ${res.rowcount} were matched. Rows were deleted elsewhere.`);
-    }
+    this.deleteIn(mapper.table, mapper.primaryKeyProps[0]!.column, keys, true);
   }
 
   /** Rows whose `fkCol` is one of `parentKeys` (children cascaded by their parents' keys), 500 keys per statement. */
   deleteByForeignKey(mapper: Mapper, fkCol: TableColumn, parentKeys: readonly unknown[]): void {
-    const table = mapper.table;
-    const keys = parentKeys.filter((k) => k !== null && k !== undefined);
-    for (let i = 0; i < keys.length; i += 500) {
-      const chunk = keys.slice(i, i + 500);
-      const sql = cachedSql(table, `DF:${fkCol.name}:${chunk.length}`, () => `DELETE FROM ${quoteIdentifier(table.name)} WHERE ${quoteIdentifier(table.name)}.${quoteIdentifier(fkCol.name)} IN (${chunk.map(() => "?").join(", ")})`);
-      this.conn.execute({ sql, parameters: chunk.map((k) => bindValue(fkCol, k)) });
+    this.deleteIn(mapper.table, fkCol, parentKeys.filter((k) => k !== null && k !== undefined), false);
+  }
+
+  /** `DELETE FROM table WHERE col IN (…)`, 500 values per statement; `oneEach`: each value must match one row. */
+  private deleteIn(table: TableObject, col: TableColumn, values: readonly unknown[], oneEach: boolean): void {
+    for (let i = 0; i < values.length; i += 500) {
+      const chunk = values.slice(i, i + 500);
+      const sql = cachedSql(table, `DI:${col.name}:${chunk.length}`, () => `DELETE FROM ${quoteIdentifier(table.name)} WHERE ${quoteIdentifier(table.name)}.${quoteIdentifier(col.name)} IN (${chunk.map(() => "?").join(", ")})`);
+      const res = this.conn.execute({ sql, parameters: chunk.map((k) => bindValue(col, k)) });
+      if (oneEach && res.rowcount !== chunk.length) throw new StaleDataError(`DELETE statement on table '${table.name}' expected to delete ${chunk.length} row(s); ${res.rowcount} were matched. Rows were deleted elsewhere.`);
     }
   }
 
@@ -568,31 +565,26 @@ function insertSql(plan: InsertPlan, mask: number, wide: string): string {
     : `INSERT INTO ${quoteIdentifier(table.name)} DEFAULT VALUES`;
 }
 
-/** The multi-row form of a shape's INSERT (`single`), for `rows` rows. */
-function batchSql(plan: InsertPlan, shape: RowShape, rows: number, single: string): string {
+/** A multi-row statement by shape and row count (statementFor's counterpart), built on first use. */
+function batchStatementFor<P extends { readonly batchSql: Map<string, string> }>(plan: P, shape: RowShape, rows: number, build: () => string): string {
   const key = `${shape.mask}:${shape.wide}:${rows}`;
   let sql = plan.batchSql.get(key);
-  if (sql === undefined) {
-    const values = single.slice(single.lastIndexOf(" VALUES ") + 8);
-    sql = single + `, ${values}`.repeat(rows - 1);
-    plan.batchSql.set(key, sql);
-  }
+  if (sql === undefined) plan.batchSql.set(key, (sql = build()));
   return sql;
 }
-
+/** The multi-row form of a shape's INSERT (`single`), for `rows` rows. */
+function insertManySql(plan: InsertPlan, shape: RowShape, rows: number, single: string): string {
+  return batchStatementFor(plan, shape, rows, () => single + `, ${single.slice(single.lastIndexOf(" VALUES ") + 8)}`.repeat(rows - 1));
+}
 /** The multi-row form of a shape's UPDATE: each VALUES row holds one row's parameters, in the single statement's order. */
 function updateManySql(plan: UpdatePlan, shape: RowShape, rows: number): string {
-  const key = `${shape.mask}:${shape.wide}:${rows}`;
-  let sql = plan.batchSql.get(key);
-  if (sql === undefined) {
+  return batchStatementFor(plan, shape, rows, () => {
     const { set, where } = updateColumns(plan, shape.mask, shape.wide);
     const t = quoteIdentifier(plan.table.name);
     const row = `(${Array(shape.n).fill("?").join(", ")})`;
     // VALUES names its columns column1, column2, ...
-    sql = `UPDATE ${t} SET ${set.map((c, i) => `${quoteIdentifier(c.name)}=v.column${i + 1}`).join(", ")} FROM (VALUES ${Array(rows).fill(row).join(", ")}) AS v WHERE ${where.map((c, i) => `${t}.${quoteIdentifier(c.name)} = v.column${set.length + i + 1}`).join(" AND ")}`;
-    plan.batchSql.set(key, sql);
-  }
-  return sql;
+    return `UPDATE ${t} SET ${set.map((c, i) => `${quoteIdentifier(c.name)}=v.column${i + 1}`).join(", ")} FROM (VALUES ${Array(rows).fill(row).join(", ")}) AS v WHERE ${where.map((c, i) => `${t}.${quoteIdentifier(c.name)} = v.column${set.length + i + 1}`).join(" AND ")}`;
+  });
 }
 
 /** A flush's UPDATE that matched other than one row per object: the rows changed or went elsewhere meanwhile (`oldVersion`: one row's, when known). */
