@@ -62,7 +62,8 @@ test("an object inserted inside a rolled-back savepoint is transient again, keep
   assert.equal(s.contains(c), false);
 });
 
-test("a pending object added inside a savepoint and never flushed is expunged by its rollback", () => {
+/** A session with "Outer" added before a savepoint (which flushes it) and "Inner" added inside it. */
+function outerAndInner() {
   const m = seeded();
   const s = m.Session();
   const outer = new m.User({ name: "Outer" });
@@ -70,6 +71,11 @@ test("a pending object added inside a savepoint and never flushed is expunged by
   const nested = s.beginNested(); // flushes Outer
   const inner = new m.User({ name: "Inner" });
   s.add(inner);
+  return { m, s, outer, nested, inner };
+}
+
+test("a pending object added inside a savepoint and never flushed is expunged by its rollback", () => {
+  const { s, outer, nested, inner } = outerAndInner();
   nested.rollback();
   assert.equal(s.contains(inner), false);
   assert.equal(s.contains(outer), true);
@@ -77,13 +83,7 @@ test("a pending object added inside a savepoint and never flushed is expunged by
 });
 
 test("an insert undone by a savepoint's rollback is no longer the transaction's: the outer rollback leaves the object's new session alone", () => {
-  const m = seeded();
-  const s = m.Session();
-  const outer = new m.User({ name: "Outer" });
-  s.add(outer);
-  const nested = s.beginNested(); // flushes Outer
-  const inner = new m.User({ name: "Inner" });
-  s.add(inner);
+  const { m, s, outer, nested, inner } = outerAndInner();
   s.flush();
   nested.rollback();
   assert.equal(inspect(inner).transient, true);
