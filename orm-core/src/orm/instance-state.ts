@@ -195,7 +195,7 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
 }
 
 /**
- * A loaded object may have no state yet (loading.ts, instanceFromDictRow): most loaded objects are
+ * A loaded object may have no state yet (loading.ts, instancesFromDictRows): most loaded objects are
  * only read, and an object fewer per row is much of what loading costs (every one survives
  * scavenges). Such an object is clean, not expired, with every column loaded: under `stateKey` it
  * holds its attribute dictionary, under `lazySessionKey` its session, and stateOf() makes its state

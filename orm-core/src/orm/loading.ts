@@ -24,7 +24,7 @@ import { NO_VALUE, setLoaded } from "./attributes";
 import { quiet, type InstrumentedList } from "./collections";
 import { isWriteOnly } from "./writeonly";
 import type { Session } from "./session";
-import { identifyByDict, identityKeyOfDict, type IdentityKey } from "./identity-map";
+import { identifyByDict, identityKeyOfDict, identityKeyOfValue, type IdentityKey } from "./identity-map";
 import { columnExpressionsToReload, loadedColumnExpressions, populateColumnExpressions, type ColumnExpressionProp } from "./column-property";
 
 /** Largest IN list per selectin query (SQLite's default variable limit is far higher; keeps statements cacheable). */
@@ -367,36 +367,53 @@ function asDictSlot(slot: Slot): EntitySlot | undefined {
 }
 
 /**
- * Row → instance, where the row is an object keyed by column name: a new object takes the row itself
- * as its attribute dictionary (values converted in place), which spares making and filling one.
+ * Rows → instances, where each row is an object keyed by column name: a new object takes its row as
+ * its attribute dictionary (values converted in place), which spares making and filling one. The
+ * rows' array becomes the objects' (null for a row without a key). What the loop needs is looked up
+ * once, outside it: it runs once per query, mostly before V8 has optimized it, where every call and
+ * lookup per row counts.
  */
-function instanceFromDictRow(session: Session, mapper: Mapper, row: Record<string, unknown>, populateExisting: boolean): object | null {
+function instancesFromDictRows(session: Session, mapper: Mapper, rows: Record<string, unknown>[], populateExisting: boolean): (object | null)[] {
+  const out = rows as unknown as (object | null)[];
   const props = mapper.columnProps;
   const procs = mapper.resultProcessors;
-  for (let i = 0; i < procs.length; i++) {
-    const r = procs[i];
-    if (r === undefined) continue;
-    const k = props[i]!.key;
-    const v = row[k];
-    if (v !== null && v !== undefined) row[k] = r(v);
+  const convert: { key: string; result: (v: unknown) => unknown }[] = [];
+  for (let i = 0; i < procs.length; i++) if (procs[i]) convert.push({ key: props[i]!.key, result: procs[i]! });
+  const pk = mapper.primaryKeyProps;
+  const pkKey = pk.length === 1 ? pk[0]!.key : undefined;
+  const Blank = mapper.Blank;
+  const onLoad = listening.load !== 0 && instanceEventsOf(mapper).load;
+  let held = session.identityMap.of(mapper);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    for (let c = 0; c < convert.length; c++) {
+      const { key, result } = convert[c]!;
+      const v = row[key];
+      if (v !== null && v !== undefined) row[key] = result(v);
+    }
+    const key = pkKey !== undefined ? identityKeyOfValue(row[pkKey]) : identityKeyOfDict(mapper, row);
+    if (key === undefined) { out[r] = null; continue; }
+    const existing = held.get(key);
+    if (existing) {
+      out[r] = existing;
+      if (!populateExisting && statelessDict(existing)) continue; // loaded and untouched since
+      const st = stateOf(existing)!;
+      if (st.allExpired || populateExisting || st.expired.size) refreshFromRow(session, st, populateExisting, (i) => row[props[i]!.key]);
+      continue;
+    }
+    // No state until one is needed (instance-state.ts, lazySessionKey; made by stateOfLoaded).
+    const obj = new Blank(row, session);
+    held.set(key, obj);
+    out[r] = obj;
+    if (onLoad) {
+      dispatchInstance(mapper, "load", obj, { session, populateExisting });
+      held = session.identityMap.of(mapper); // a listener may have cleared the session
+    }
   }
-  const key = identityKeyOfDict(mapper, row);
-  if (key === undefined) return null;
-  const existing = session.identityMap.get(mapper, key);
-  if (existing) {
-    if (!populateExisting && statelessDict(existing)) return existing; // loaded and untouched since
-    const st = stateOf(existing)!;
-    if (st.allExpired || populateExisting || st.expired.size) refreshFromRow(session, st, populateExisting, (i) => row[props[i]!.key]);
-    return existing;
-  }
-  // No state until one is needed (instance-state.ts, lazySessionKey; made by stateOfLoaded).
-  const obj = new mapper.Blank(row, session);
-  session.identityMap.set(mapper, key, obj);
-  if (listening.load && instanceEventsOf(mapper).load) dispatchInstance(mapper, "load", obj, { session, populateExisting });
-  return obj;
+  return out;
 }
 
-/** The state of an object instanceFromDictRow made without one: persistent in its session, nothing changed. */
+/** The state of an object instancesFromDictRows made without one: persistent in its session, nothing changed. */
 function stateOfLoaded(obj: object, dict: Record<string, unknown>): InstanceState {
   const st = new InstanceState(obj, mapperOf(obj)!, dict);
   identifyByDict(st);
@@ -675,17 +692,12 @@ export function loadByIdentity(session: Session, mapper: Mapper, pk: readonly un
 
 /**
  * Runs a query of whole `slot` objects and returns one per row (null for a row without a key): rows
- * as dictionaries where the mapping allows (instanceFromDictRow), else arrays through hydrateSlot.
+ * as dictionaries where the mapping allows (instancesFromDictRows), else arrays through hydrateSlot.
  */
 function loadEntities(session: Session, slot: EntitySlot, query: CompiledQuery, populateExisting = false): (object | null)[] {
   const conn = session.connection();
   const dictRows = asDictSlot(slot) ? conn.executeByName(query, slot.mapper.rowDictKeys!) : undefined;
-  if (dictRows) {
-    // Each row's object takes its place in the rows' array.
-    const out = dictRows as unknown as (object | null)[];
-    for (let r = 0; r < dictRows.length; r++) out[r] = instanceFromDictRow(session, slot.mapper, dictRows[r]!, populateExisting);
-    return out;
-  }
+  if (dictRows) return instancesFromDictRows(session, slot.mapper, dictRows, populateExisting);
   const rows = conn.execute(query).rows;
   const out = new Array<object | null>(rows.length);
   for (let r = 0; r < rows.length; r++) out[r] = hydrateSlot(session, slot, rows[r]!, populateExisting);
@@ -769,8 +781,19 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
   const groups = new Map<unknown, object[]>();
   const parentGroups = new Array<unknown>(parents.length);
   const keyValues: unknown[][] = [];
+  // The parents' attributes holding the key, worked out once per class (parents of a hierarchy may mix).
+  let parentMapper: Mapper | undefined;
+  let parentAttrs: string[] = [];
   for (let i = 0; i < parents.length; i++) {
-    const k = keyOf(parents[i]!);
+    const p = parents[i]!;
+    const m = mapperOf(p)!;
+    if (m !== parentMapper) { parentMapper = m; parentAttrs = parentKeyCols.map((c) => m.keyOfColumn(c)); }
+    if (oneColumn) {
+      const v = (parentGroups[i] = loadedValue(p, parentAttrs[0]!));
+      if (v !== null && v !== undefined && !groups.has(v)) { groups.set(v, []); keyValues.push([v]); }
+      continue;
+    }
+    const k = parentAttrs.map((a) => loadedValue(p, a));
     const g = (parentGroups[i] = groupKey(k));
     if (!groups.has(g) && k.every((v) => v !== null && v !== undefined)) { groups.set(g, []); keyValues.push(k); }
   }

@@ -48,6 +48,17 @@ test("load fires once per object a query creates, with the loaded values; not fo
   assert.deepEqual(log, ["load alice", "load bob", "load bob"], "a new session makes new objects");
 });
 
+test("a load listener that empties the session: the query's later objects still join the session", () => {
+  const m = model();
+  const s = m.Session();
+  let cleared = false;
+  event.listen(m.User, "load", () => { if (!cleared) { cleared = true; s.expungeAll(); } });
+  const [alice, bob] = s.scalars(select(m.User).orderBy(m.User.id)).all();
+  assert.equal(s.contains(alice!), false, "expunged by the listener");
+  assert.equal(s.contains(bob!), true);
+  assert.equal(s.get(m.User, bob!.id), bob, "the identity map holds it");
+});
+
 test("load fires for objects made by lazy and selectin loads, and only for the listened class", () => {
   const m = model();
   const users: string[] = [];

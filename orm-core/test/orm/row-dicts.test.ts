@@ -1,6 +1,6 @@
 /**
  * Whole objects of one class are loaded from rows keyed by column name, each row becoming its
- * object's attribute dictionary (loading.ts instanceFromDictRow; Mapper.rowDictKeys says when a
+ * object's attribute dictionary (loading.ts instancesFromDictRows; Mapper.rowDictKeys says when a
  * mapping allows it). What a user sees must not depend on which way an object was loaded.
  */
 import { test } from "node:test";
