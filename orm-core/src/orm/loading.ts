@@ -813,10 +813,17 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
     if (remoteKeys) {
       // The child's own foreign key says its parent.
       const children = loadEntities(session, slot, query);
+      const remoteKey = oneColumn ? remoteKeys[0]! : undefined;
       for (let c = 0; c < children.length; c++) {
         const child = children[c];
         if (!child) continue;
-        const list = groups.get(oneColumn ? loadedValue(child, remoteKeys[0]!) : groupKey(remoteKeys.map((k) => loadedValue(child, k))));
+        let g: unknown;
+        if (remoteKey !== undefined) {
+          // Most children were just made from their rows, without a state: read the dictionary.
+          const dict = statelessDict(child);
+          g = dict !== undefined ? dict[remoteKey] : loadedValue(child, remoteKey);
+        } else g = groupKey(remoteKeys.map((k) => loadedValue(child, k)));
+        const list = groups.get(g);
         if (list) list.push(child);
         allChildren.push(child);
       }
