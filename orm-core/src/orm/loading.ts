@@ -742,10 +742,15 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
   if (parents.length === 0) return allChildren;
   if (rel.customJoin && !rel.secondary) return customJoinLoad(session, rel, parents);
   const parentKeyCols = rel.secondary ? rel.secondaryLocal.map(([p]) => p) : rel.direction === "MANYTOONE" ? rel.pairs.map(([local]) => local) : rel.pairs.map(([local]) => local);
-  const keyOf = (obj: object) => {
-    const mapper = mapperOf(obj)!;
-    return parentKeyCols.map((c) => loadedValue(obj, mapper.keyOfColumn(c)));
+  // The parents' attributes holding the key, worked out once per class (parents of a hierarchy may mix).
+  let keyMapper: Mapper | undefined;
+  let keyAttrs: string[] = [];
+  const keyAttrsOf = (obj: object): string[] => {
+    const m = mapperOf(obj)!;
+    if (m !== keyMapper) { keyMapper = m; keyAttrs = parentKeyCols.map((c) => m.keyOfColumn(c)); }
+    return keyAttrs;
   };
+  const keyOf = (obj: object) => keyAttrsOf(obj).map((a) => loadedValue(obj, a));
   if (rel.direction === "MANYTOONE") {
     // Many-to-one: collect the foreign keys, take what the identity map has, load the rest by primary key.
     const byParent = new Map<object, IdentityKey | undefined>();
@@ -781,19 +786,15 @@ export function selectinLoad(session: Session, rel: RelationshipProperty, parent
   const groups = new Map<unknown, object[]>();
   const parentGroups = new Array<unknown>(parents.length);
   const keyValues: unknown[][] = [];
-  // The parents' attributes holding the key, worked out once per class (parents of a hierarchy may mix).
-  let parentMapper: Mapper | undefined;
-  let parentAttrs: string[] = [];
   for (let i = 0; i < parents.length; i++) {
     const p = parents[i]!;
-    const m = mapperOf(p)!;
-    if (m !== parentMapper) { parentMapper = m; parentAttrs = parentKeyCols.map((c) => m.keyOfColumn(c)); }
     if (oneColumn) {
-      const v = (parentGroups[i] = loadedValue(p, parentAttrs[0]!));
+      // The value itself is the group: no key array per parent.
+      const v = (parentGroups[i] = loadedValue(p, keyAttrsOf(p)[0]!));
       if (v !== null && v !== undefined && !groups.has(v)) { groups.set(v, []); keyValues.push([v]); }
       continue;
     }
-    const k = parentAttrs.map((a) => loadedValue(p, a));
+    const k = keyOf(p);
     const g = (parentGroups[i] = groupKey(k));
     if (!groups.has(g) && k.every((v) => v !== null && v !== undefined)) { groups.set(g, []); keyValues.push(k); }
   }
